@@ -1,0 +1,16 @@
+export { Account } from "./account/index.ts";
+export { Actor } from "./actor/index.ts";
+export { ApiKey } from "./api-key/index.ts";
+export { Audit } from "./audit/index.ts";
+export { Config } from "./config.ts";
+export { Job } from "./job/index.ts";
+export { JobEvent } from "./job-event/index.ts";
+export { Ledger } from "./ledger/index.ts";
+export { Policy } from "./policy/index.ts";
+export { Store } from "./store/index.ts";
+export { type ErrorKind, type FieldError, isVisibleError, VisibleError } from "./util/error.ts";
+export { type Fn, fn } from "./util/fn.ts";
+export { Id, type IdKind } from "./util/id.ts";
+export type { Page } from "./util/page.ts";
+export { Vendor } from "./vendor/index.ts";
+export { VendorState } from "./vendor-state/index.ts";
