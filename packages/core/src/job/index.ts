@@ -1,13 +1,16 @@
 import { encodeTime } from "ulid";
 import { z } from "zod";
 import { Actor } from "../actor/index.ts";
+import { Audit } from "../audit/index.ts";
 import { Config } from "../config.ts";
 import { JobEvent } from "../job-event/index.ts";
+import { JobQueue } from "../queue/index.ts";
 import { isConditionalFailure } from "../store/errors.ts";
 import { VisibleError } from "../util/error.ts";
 import { fn } from "../util/fn.ts";
 import { Id } from "../util/id.ts";
 import { type Page, PageInput } from "../util/page.ts";
+import { VendorCatalog } from "../vendor/catalog.ts";
 import { Vendor } from "../vendor/index.ts";
 import { JobEntity } from "./job.entity.ts";
 import * as Statuses from "./status.ts";
@@ -76,10 +79,12 @@ export namespace Job {
       .strict(),
     async (input): Promise<Info> => {
       const accountId = Actor.accountId();
-      const id = Id.create("job");
+      const now = Date.now();
+      const id = Id.create("job", now);
       const created = await JobEntity.create({
         accountId,
         id,
+        createdAt: new Date(now).toISOString(),
         vendor: input.vendor,
         goal: input.goal,
         plan: input.plan,
@@ -177,6 +182,64 @@ export namespace Job {
       return toInfo(updated as JobItem);
     },
   );
+
+  /** Creates a job for a known vendor (or a vendor URL) and hands it to the job queue. */
+  export const submit = fn(create.schema, async (input): Promise<Info> => {
+    Actor.assertScope("jobs:write");
+    if (!Vendor.isUrl(input.vendor) && !VendorCatalog.bySlug(input.vendor)) {
+      const message = "is not a known vendor; pass a known slug (GET /v1/vendors) or an https:// URL";
+      throw new VisibleError("input", "vendor.unknown", `Invalid input: vendor: ${message}`, {
+        errors: [{ path: "vendor", message }],
+      });
+    }
+    const job = await create(input);
+    try {
+      await JobQueue.use().send({ accountId: Actor.accountId(), jobId: job.id });
+    } catch (error) {
+      await transition({
+        id: job.id,
+        to: "failed",
+        failure: { code: "queue.unavailable", message: "The job could not be queued" },
+      });
+      throw error;
+    }
+    return job;
+  });
+
+  /** Cancels a live job; the workflow sees the status and compensates (refund, card cancel). */
+  export const cancel = fn(z.object({ id: Id.schema("job") }).strict(), async ({ id }): Promise<Info> => {
+    Actor.assertScope("jobs:write");
+    for (let attempt = 0; ; attempt++) {
+      const job = await get({ id });
+      if (isTerminal(job.status)) {
+        throw new VisibleError("conflict", "job.finished", `The job already ended as ${job.status}`);
+      }
+      try {
+        const canceled = await transition({ id, to: "canceled" });
+        await Audit.record({ action: "job.cancel", target: id });
+        return canceled;
+      } catch (error) {
+        const raced = error instanceof VisibleError && error.code === "job.concurrent_transition";
+        if (!raced || attempt >= 5) throw error;
+      }
+    }
+  });
+
+  /** Releases a job held above the approval threshold into its money steps (or straight to provisioning if free). */
+  export const approve = fn(z.object({ id: Id.schema("job") }).strict(), async ({ id }): Promise<Info> => {
+    Actor.assertScope("jobs:write");
+    const job = await get({ id });
+    if (job.status !== "awaiting_approval") {
+      throw new VisibleError(
+        "conflict",
+        "job.not_awaiting_approval",
+        `Only a job awaiting approval can be approved; this one is ${job.status}`,
+      );
+    }
+    const approved = await transition({ id, to: job.maxSpend.amount > 0 ? "charging" : "provisioning" });
+    await Audit.record({ action: "job.approve", target: id });
+    return approved;
+  });
 
   export function isTerminal(status: Status): boolean {
     return terminal.includes(status);

@@ -15,6 +15,12 @@ const prefixes = {
   refund: "re",
   paymentMethod: "pm",
   webhookEndpoint: "whe",
+  cardAuthorization: "iauth",
+  cardTransaction: "ipi",
+  setupIntent: "seti",
+  email: "eml",
+  webhookMessage: "msg",
+  request: "req",
 } as const;
 
 export type IdKind = keyof typeof prefixes;
@@ -22,8 +28,9 @@ export type IdKind = keyof typeof prefixes;
 const ulid = monotonicFactory();
 
 export namespace Id {
-  export function create(kind: IdKind): string {
-    return `${prefixes[kind]}_${ulid()}`;
+  /** A prefixed ULID; pass `at` (epoch ms) when the id must carry the same instant as a stored timestamp. */
+  export function create(kind: IdKind, at?: number): string {
+    return `${prefixes[kind]}_${ulid(at)}`;
   }
 
   export function schema(kind: IdKind) {
