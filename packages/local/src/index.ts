@@ -1,3 +1,5 @@
+export { type ApiServer, startApi } from "./api-server.ts";
+export { type CardNetworkServer, createCardNetworkApp, startCardNetwork } from "./card-network/index.ts";
 export {
   type DynamoLocal,
   emulatorDir,
@@ -8,4 +10,5 @@ export {
 export { fgHome } from "./home.ts";
 export { freePort } from "./ports.ts";
 export { type LocalRuntime, type Service, startLocalRuntime, stopOnSignals } from "./runtime.ts";
+export { type SmtpInbox, type SmtpInboxOptions, startSmtpInbox } from "./smtp/index.ts";
 export { ensureTable } from "./table.ts";

@@ -29,6 +29,14 @@ export namespace JobEvent {
     transforms.push(transform);
   }
 
+  type Listener = (appended: { accountId: string; jobId: string; event: Info }) => void;
+  const listeners: Listener[] = [];
+
+  /** Runs after every stored event (outbound webhooks); a listener must not throw or block. */
+  export function onAppend(listener: Listener): void {
+    listeners.push(listener);
+  }
+
   /**
    * Appends with the next sequence number. The write is conditional on that number being free, so
    * concurrent writers never share a seq, and a reader never sees seq n+1 before seq n exists.
@@ -60,7 +68,9 @@ export namespace JobEvent {
             data: stored,
             expiresAt,
           }).go();
-          return { seq, type, at, data: stored };
+          const event = { seq, type, at, data: stored };
+          for (const listener of listeners) listener({ accountId, jobId, event });
+          return event;
         } catch (error) {
           if (!isConditionalFailure(error)) throw error;
         }

@@ -4,7 +4,9 @@ import { Actor } from "../actor/index.ts";
 import { Audit } from "../audit/index.ts";
 import { Config } from "../config.ts";
 import { JobEvent } from "../job-event/index.ts";
+import { Orchestration } from "../orchestrator/registry.ts";
 import { JobQueue } from "../queue/index.ts";
+import { Secrets } from "../secret/index.ts";
 import { isConditionalFailure } from "../store/errors.ts";
 import { VisibleError } from "../util/error.ts";
 import { fn } from "../util/fn.ts";
@@ -146,7 +148,9 @@ export namespace Job {
   /** Moves a job to another state if the transition table allows it; a conditional write decides races. */
   export const transition = fn(
     z.object({ id: Id.schema("job"), to: Status, failure: Failure.optional() }).strict(),
-    async ({ id, to, failure }): Promise<Info> => {
+    async ({ id, to, failure: given }): Promise<Info> => {
+      // Failure messages often quote a vendor page or an exception; the stored one must not carry a secret.
+      const failure = given && { code: given.code, message: Secrets.redact(given.message) };
       const accountId = Actor.accountId();
       const job = await load(id);
       const from = job.status as Status;
@@ -214,6 +218,9 @@ export namespace Job {
       if (isTerminal(job.status)) {
         throw new VisibleError("conflict", "job.finished", `The job already ended as ${job.status}`);
       }
+      if (job.status === "settling") {
+        throw new VisibleError("conflict", "job.settling", "The job is already settling its money; it can no longer be canceled");
+      }
       try {
         const canceled = await transition({ id, to: "canceled" });
         await Audit.record({ action: "job.cancel", target: id });
@@ -236,8 +243,11 @@ export namespace Job {
         `Only a job awaiting approval can be approved; this one is ${job.status}`,
       );
     }
+    const { approvalToken } = await load(id);
     const approved = await transition({ id, to: job.maxSpend.amount > 0 ? "charging" : "provisioning" });
     await Audit.record({ action: "job.approve", target: id });
+    // The workflow waits on this token; jobs parked without one (tests driving core directly) just move on.
+    if (approvalToken) await Orchestration.use().sendTaskSuccess(approvalToken, { approved: true });
     return approved;
   });
 

@@ -35,6 +35,8 @@ export const JobEntity = new Entity(
       failureCode: { type: "string" },
       failureMessage: { type: "string" },
       executionArn: { type: "string" },
+      /** The workflow's task token while the job waits for approval. */
+      approvalToken: { type: "string" },
       expiresAt: { type: "number" },
       ...timestamps,
     },

@@ -1,11 +1,13 @@
 import { z } from "zod";
 import { Actor } from "../actor/index.ts";
 import { isConditionalFailure } from "../store/errors.ts";
+import { Store } from "../store/index.ts";
 import { canonicalJson, sha256Hex } from "../util/canonical.ts";
 import { VisibleError } from "../util/error.ts";
 import { fn } from "../util/fn.ts";
 import { Id } from "../util/id.ts";
 import { LedgerEntryEntity } from "./ledger-entry.entity.ts";
+import { LedgerKeyEntity } from "./ledger-key.entity.ts";
 
 const GENESIS = "0".repeat(64);
 const MAX_APPEND_ATTEMPTS = 50;
@@ -117,6 +119,155 @@ export namespace Ledger {
     throw new VisibleError("conflict", "ledger.contended", "The ledger is too contended right now; retry");
   });
 
+  /** How each kind moves the job's counters; the job row and the ledger change in one transaction. */
+  const effects: Record<Kind, { field: "captured" | "spent" | "refunded"; sign: 1 | -1 } | null> = {
+    charge: { field: "captured", sign: 1 },
+    recurring_charge: { field: "captured", sign: 1 },
+    capture: { field: "spent", sign: 1 },
+    reversal: { field: "spent", sign: -1 },
+    refund: { field: "refunded", sign: 1 },
+    authorization: null,
+  };
+
+  export const RecordInput = AppendInput.extend({ key: z.string().min(1).max(300) });
+  export type RecordInput = z.infer<typeof RecordInput>;
+
+  /**
+   * Appends a money movement exactly once per `key`, and moves the job's captured/spent/refunded counters in
+   * the same transaction. A second call with the same key returns the first entry with `created: false`.
+   */
+  export const record = fn(RecordInput, async (input): Promise<{ entry: Info; created: boolean }> => {
+    const accountId = Actor.accountId();
+    for (let attempt = 0; attempt < MAX_APPEND_ATTEMPTS; attempt++) {
+      const existing = await byKey(input.key);
+      if (existing) return { entry: existing, created: false };
+      const at = await head();
+      const body: Omit<Info, "hash"> = {
+        id: Id.create("ledger"),
+        seq: at.seq + 1,
+        kind: input.kind,
+        jobId: input.jobId,
+        amount: input.amount,
+        currency: input.currency,
+        reference: input.reference ?? null,
+        memo: input.memo ?? null,
+        at: new Date().toISOString(),
+        prevHash: at.hash,
+      };
+      const entry = { ...body, hash: hashOf(accountId, body) };
+      const effect = effects[input.kind];
+      const result = await Store.fg.transaction
+        .write(({ ledgerEntry, ledgerKey, job }) => [
+          ledgerEntry.create({ accountId, ...entry, reference: input.reference, memo: input.memo }).commit(),
+          ledgerKey.create({ accountId, key: input.key, seq: entry.seq }).commit(),
+          effect
+            ? effect.sign > 0
+              ? job
+                  .patch({ accountId, id: input.jobId })
+                  .add({ [effect.field]: input.amount })
+                  .commit()
+              : job
+                  .patch({ accountId, id: input.jobId })
+                  .subtract({ [effect.field]: input.amount })
+                  .commit()
+            : job
+                .check({ accountId, id: input.jobId })
+                .where((a, op) => op.exists(a.id))
+                .commit(),
+        ])
+        .go();
+      if (!result.canceled) return { entry, created: true };
+      const jobMissing = result.data[2]?.rejected && !(await jobExists(accountId, input.jobId));
+      if (jobMissing) throw new VisibleError("not_found", "job.not_found", `Job ${input.jobId} not found`);
+    }
+    throw new VisibleError("conflict", "ledger.contended", "The ledger is too contended right now; retry");
+  });
+
+  async function jobExists(accountId: string, id: string): Promise<boolean> {
+    const found = await Store.fg.entities.job
+      .get({ accountId, id })
+      .go({ attributes: ["id"], consistent: true });
+    return Boolean(found.data);
+  }
+
+  /** The entry recorded under a movement key, if any. */
+  export async function byKey(key: string): Promise<Info | undefined> {
+    const accountId = Actor.accountId();
+    const marker = await LedgerKeyEntity.get({ accountId, key }).go({ consistent: true });
+    if (!marker.data) return undefined;
+    const found = await LedgerEntryEntity.get({ accountId, seq: marker.data.seq }).go({ consistent: true });
+    return found.data ? toInfo(found.data) : undefined;
+  }
+
+  export interface Totals {
+    captured: number;
+    spent: number;
+    refunded: number;
+    authorized: number;
+  }
+
+  export function totals(list: Info[]): Totals {
+    const sum = { captured: 0, spent: 0, refunded: 0, authorized: 0 };
+    for (const e of list) {
+      const effect = effects[e.kind];
+      if (effect) sum[effect.field] += effect.sign * e.amount;
+      else sum.authorized += e.amount;
+    }
+    return sum;
+  }
+
+  export const Reconciliation = z.object({
+    jobId: z.string(),
+    captured: z.number().int(),
+    spent: z.number().int(),
+    refunded: z.number().int(),
+    authorized: z.number().int(),
+    /** captured = spent + refunded */
+    balanced: z.boolean(),
+    /** The job row's counters equal the ledger's sums. */
+    matchesJob: z.boolean(),
+  });
+  export type Reconciliation = z.infer<typeof Reconciliation>;
+
+  /** Per-job check of the invariant captured = spent + refunded, against the ledger and the job row. */
+  export const reconcile = fn(
+    z.object({ jobId: Id.schema("job") }).strict(),
+    async ({ jobId }): Promise<Reconciliation> => {
+      const accountId = Actor.accountId();
+      const sums = totals(await forJob(jobId));
+      const job = await Store.fg.entities.job.get({ accountId, id: jobId }).go({ consistent: true });
+      if (!job.data) throw new VisibleError("not_found", "job.not_found", `Job ${jobId} not found`);
+      return {
+        jobId,
+        ...sums,
+        balanced: sums.captured === sums.spent + sums.refunded,
+        matchesJob:
+          job.data.captured === sums.captured &&
+          job.data.spent === sums.spent &&
+          job.data.refunded === sums.refunded,
+      };
+    },
+  );
+
+  /** Money taken from the card on file (charges minus refunds) since the given instant. */
+  export async function netChargedSince(since: Date): Promise<number> {
+    const accountId = Actor.accountId();
+    const iso = since.toISOString();
+    let net = 0;
+    let cursor: string | null = null;
+    do {
+      const page: { data: { kind: string; amount: number; at: string }[]; cursor: string | null } =
+        await LedgerEntryEntity.query.byAccount({ accountId }).go({ order: "desc", cursor, limit: 200 });
+      for (const e of page.data) {
+        if (e.at < iso) return net;
+        if (e.kind === "charge" || e.kind === "recurring_charge") net += e.amount;
+        if (e.kind === "refund") net -= e.amount;
+      }
+      cursor = page.cursor;
+    } while (cursor);
+    return net;
+  }
+
   export async function entries(): Promise<Info[]> {
     const accountId = Actor.accountId();
     const result = await LedgerEntryEntity.query
@@ -128,6 +279,7 @@ export namespace Ledger {
   export async function forJob(jobId: string): Promise<Info[]> {
     const accountId = Actor.accountId();
     const result = await LedgerEntryEntity.query.byJob({ accountId, jobId }).go({ pages: "all" });
+    result.data.sort((a, b) => a.seq - b.seq);
     return result.data.map(toInfo);
   }
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { Actor } from "../actor/index.ts";
+import { Ledger } from "../ledger/index.ts";
 import { fn } from "../util/fn.ts";
 import { PolicyEntity } from "./policy.entity.ts";
 
@@ -56,6 +57,82 @@ export namespace Policy {
       retentionDays,
     });
   });
+
+  export const Outcome = z.enum(["allow", "needs_approval", "deny"]);
+  export type Outcome = z.infer<typeof Outcome>;
+
+  export const CheckResult = z.object({
+    outcome: Outcome,
+    reasons: z.array(z.object({ code: z.string(), message: z.string() })),
+  });
+  export type CheckResult = z.infer<typeof CheckResult>;
+
+  /**
+   * Whether a job may spend `amount` at `vendor`: the allowlist and caps deny, the approval threshold asks
+   * for a human. Daily and monthly caps count money net charged to the card on file (from the ledger).
+   */
+  export const check = fn(
+    z
+      .object({
+        vendor: z.string().min(1).max(2048),
+        amount: Cents,
+        currency: z.enum(["usd", "eur", "gbp"]),
+      })
+      .strict(),
+    async ({ vendor, amount, currency }): Promise<CheckResult> => {
+      const policy = await get({});
+      const deny: CheckResult["reasons"] = [];
+      if (policy.vendorAllowlist && !policy.vendorAllowlist.includes(vendor)) {
+        deny.push({ code: "policy.vendor_not_allowed", message: `${vendor} is not on the vendor allowlist` });
+      }
+      if (amount > 0) {
+        if (currency !== policy.currency) {
+          deny.push({
+            code: "policy.currency",
+            message: `Spending caps are in ${policy.currency}; this job spends ${currency}`,
+          });
+        }
+        if (amount > policy.perJobCap) {
+          deny.push({
+            code: "policy.per_job_cap",
+            message: `${amount} exceeds the per-job cap of ${policy.perJobCap}`,
+          });
+        }
+        const now = new Date();
+        const day = await Ledger.netChargedSince(
+          new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate())),
+        );
+        if (day + amount > policy.dailyCap) {
+          deny.push({
+            code: "policy.daily_cap",
+            message: `${amount} on top of ${day} charged today exceeds the daily cap of ${policy.dailyCap}`,
+          });
+        }
+        const month = await Ledger.netChargedSince(
+          new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)),
+        );
+        if (month + amount > policy.monthlyCap) {
+          deny.push({
+            code: "policy.monthly_cap",
+            message: `${amount} on top of ${month} charged this month exceeds the monthly cap of ${policy.monthlyCap}`,
+          });
+        }
+      }
+      if (deny.length > 0) return { outcome: "deny", reasons: deny };
+      if (amount > policy.approvalThreshold) {
+        return {
+          outcome: "needs_approval",
+          reasons: [
+            {
+              code: "policy.approval_threshold",
+              message: `${amount} is above the approval threshold of ${policy.approvalThreshold}`,
+            },
+          ],
+        };
+      }
+      return { outcome: "allow", reasons: [] };
+    },
+  );
 
   /** Changes the given fields and keeps the rest (defaults for a policy never stored). */
   export const put = fn(Info.partial().strict(), async (input): Promise<Info> => {

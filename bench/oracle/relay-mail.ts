@@ -1,0 +1,30 @@
+import type { Oracle } from "./types.ts";
+
+export const relayMail: Oracle = async (page, ctx) => {
+  await page.goto(`${ctx.url}/signup`);
+  await page.getByPlaceholder("Email address").fill(ctx.email);
+  await page.getByRole("button", { name: "Continue" }).click();
+  await page.getByPlaceholder("Full name").fill("Ada Lovelace");
+  await page.getByPlaceholder("Password (8+ characters)").fill(ctx.password);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.getByRole("heading", { name: "Confirm your email" }).waitFor();
+  await page.goto(await ctx.verification("link"));
+  await page.getByRole("radio", { name: /Starter/ }).check();
+  await page.getByRole("button", { name: "Continue" }).click();
+  const frame = page.frameLocator('iframe[title="Secure card payment"]');
+  const card = ctx.card;
+  if (!card) throw new Error("relay-mail needs a card");
+  await frame.getByLabel("Card number").fill(card.number);
+  await frame.getByLabel("Expiry (MM/YY)").fill(card.expiry);
+  await frame.getByLabel("CVC").fill(card.cvc);
+  await frame.getByLabel("Name on card").fill(card.name);
+  await frame.getByRole("button", { name: "Pay" }).click();
+  await page.waitForURL(/dashboard/);
+  await page.goto(`${ctx.url}/api-keys/new`);
+  await page.getByPlaceholder("Key name").fill("oracle");
+  await page.getByRole("button", { name: "Add API key" }).click();
+  await page.getByRole("button", { name: "Reveal" }).last().click();
+  const code = page.locator("code").filter({ hasText: /^rm_[A-Za-z0-9]{20,}/ });
+  await code.first().waitFor();
+  return (await code.first().textContent()) ?? "";
+};

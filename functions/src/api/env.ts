@@ -1,0 +1,5 @@
+export interface ApiEnv {
+  Variables: {
+    requestId: string;
+  };
+}

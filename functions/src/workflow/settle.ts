@@ -1,0 +1,4 @@
+import { Workflow } from "@fg/core/workflow/index";
+import { workflowHandler } from "./step.ts";
+
+export const handler = workflowHandler(Workflow.settle);

@@ -1,0 +1,10 @@
+export { type ArtifactStore, localArtifacts } from "./artifacts.ts";
+export { CHROMIUM_FLAGS, chromiumPath, launchBrowser, newJobContext } from "./browser.ts";
+export { classify, type PageClass, type PageType } from "./classify.ts";
+export { deterministicPlanner, llmPlanner, modelFromConfig, plannerFromConfig } from "./planner/index.ts";
+export type { Planner, PrimitiveContext, PrimitiveResult } from "./primitives/context.ts";
+export { PRIMITIVES, type Primitive } from "./primitives/names.ts";
+export { type AgentEvent, type AgentResult, type RunAgentInput, runAgent } from "./run.ts";
+export { skillFor, skillsEnabled } from "./skills/index.ts";
+export { classifyAddress, createSsrfGuard } from "./ssrf.ts";
+export { type Observation, type Target, Tools } from "./tools.ts";
