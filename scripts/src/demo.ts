@@ -8,6 +8,8 @@ import { createProgress, table } from "./progress.ts";
 const json = process.argv.includes("--json");
 const keep = process.argv.includes("--keep");
 const progress = createProgress({ quiet: json });
+// Workers log structured JSON for operators; the demo shows job events instead, so only warnings get through.
+process.env.FG_LOG_LEVEL ??= "WARN";
 
 interface DemoJob {
   vendor: string;

@@ -80,8 +80,14 @@ export function describeEvent(event: JobEventInfo): string {
       return `step ${text(d.name)} done`;
     case "step.failed":
       return `step ${text(d.name)} failed${d.message ? `: ${text(d.message)}` : ""}`;
-    case "agent.action":
-      return `agent: ${text(d.summary) || text(d.description) || [text(d.action), text(d.target)].filter(Boolean).join(" ")}`;
+    case "agent.action": {
+      const target = (d.target ?? {}) as { role?: unknown; name?: unknown; ref?: unknown };
+      const what = [text(target.role), target.name ? `"${text(target.name)}"` : text(target.ref)].filter(
+        Boolean,
+      );
+      const summary = text(d.summary) || [text(d.tool) || text(d.action), ...what].filter(Boolean).join(" ");
+      return `agent: ${summary}${d.input ? ` ← ${text(d.input)}` : ""}`;
+    }
     case "payment.captured":
       return `charged ${money(d)} to the card on file${d.recurring ? " (renewal)" : ""}`;
     case "payment.failed":

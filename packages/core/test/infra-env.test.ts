@@ -29,11 +29,9 @@ describe("function environment", () => {
   it("runs with the AWS vault, closed signup and Bedrock", () => {
     const env = environment("api", refs, { stripe: true });
     expect(env).toMatchObject({
-      FG_VAULT: "aws",
       FG_SIGNUP: "closed",
       FG_LLM_PROVIDER: "bedrock",
       FG_LLM_MODEL: Settings.llm.model,
-      FG_KMS_KEY_ID: refs.kmsKeyId,
       FG_VAULT_KMS_KEY_ID: refs.kmsKeyId,
       FG_VAULT_PREFIX: "fg/prod/",
       FG_TABLE: "fg-prod-Table",

@@ -48,7 +48,7 @@ describe("loading the Stripe keys on AWS", () => {
       (e: Error) => e,
     );
     expect(error).toBeInstanceOf(Error);
-    expect((error as Error).message).toContain("docs/deploy.md");
+    expect((error as Error).message).toContain("Deploy to AWS");
     expect((error as Error).message).not.toContain(leaked);
   });
 });

@@ -1,9 +1,10 @@
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawnSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { DynamoDBClient, ListTablesCommand } from "@aws-sdk/client-dynamodb";
 import { freePort } from "./ports.ts";
+import { spawnTied } from "./watchdog.ts";
 
 export interface DynamoLocal {
   endpoint: string;
@@ -39,13 +40,6 @@ function assertJava(): void {
   if (probe.error || probe.status !== 0) throw new JavaMissingError();
 }
 
-/**
- * The emulator runs under a tiny shell that kills it when its stdin closes. Our end of that pipe closes
- * whenever this process ends, however it ends (even SIGKILL), so no orphan java survives us.
- */
-const WATCHDOG =
-  "java \"$@\" & child=$!; trap 'kill $child 2>/dev/null' TERM INT HUP; read _; kill $child 2>/dev/null; wait $child";
-
 const live = new Set<DynamoLocal>();
 
 export async function startDynamoLocal(options: DynamoLocalOptions = {}): Promise<DynamoLocal> {
@@ -65,10 +59,8 @@ export async function startDynamoLocal(options: DynamoLocalOptions = {}): Promis
     "-disableTelemetry",
   ];
   const started = Date.now();
-  const child = spawn("sh", ["-c", WATCHDOG, "dynamodb-local", ...args], {
-    stdio: ["pipe", "pipe", "pipe"],
-    detached: true,
-  });
+  // Tied to us through its stdin (see spawnTied); its own process group lets stop() kill it as a whole.
+  const child = spawnTied("java", args, { stdout: "pipe", stderr: "pipe", detached: true });
   let output = "";
   child.stdout?.on("data", (chunk: Buffer) => {
     output = (output + chunk.toString()).slice(-4000);

@@ -9,6 +9,13 @@ export {
 } from "./dynamo-local.ts";
 export { fgHome } from "./home.ts";
 export { freePort } from "./ports.ts";
-export { type LocalRuntime, type Service, startLocalRuntime, stopOnSignals } from "./runtime.ts";
+export {
+  type LocalRuntime,
+  type RuntimeOptions,
+  type Service,
+  startLocalRuntime,
+  startVendorSide,
+  stopOnSignals,
+} from "./runtime.ts";
 export { type SmtpInbox, type SmtpInboxOptions, startSmtpInbox } from "./smtp/index.ts";
 export { ensureTable } from "./table.ts";

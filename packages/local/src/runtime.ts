@@ -1,4 +1,5 @@
 import path from "node:path";
+import { chromiumPath } from "@fg/agent/browser";
 import { createLocalOrchestrator, Orchestration, Store } from "@fg/core";
 import { startVendors, type VendorsOptions } from "@fg/vendors";
 import { startApi } from "./api-server.ts";
@@ -24,6 +25,13 @@ export interface RuntimeOptions {
    */
   ports?: "fixed" | "free";
   table?: string;
+  /** Use this DynamoDB endpoint instead of starting an emulator (tests share one; the data outlives us). */
+  dynamoEndpoint?: string;
+  /**
+   * Vendors that live elsewhere (with their SMTP inbox and card network): the runtime then starts neither.
+   * Real vendors outlive fg's processes; tests that restart the runtime use this to keep them.
+   */
+  external?: { vendors: Record<string, string>; smtpPort: number; cardNetworkUrl: string };
   /** Turns on the demo vendors' test-only admin endpoints (tests compare extracted keys with the truth). */
   vendorsAdmin?: boolean;
   wobbly?: VendorsOptions["wobbly"];
@@ -78,8 +86,11 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
   };
 
   try {
-    log(`starting DynamoDB Local (${dbPath ? `data in ${dbPath}` : "in memory"})`);
-    const dynamo = await startDynamoLocal({ dbPath });
+    const dynamo = options.dynamoEndpoint
+      ? external(options.dynamoEndpoint)
+      : await startDynamoLocal({ dbPath });
+    if (!options.dynamoEndpoint)
+      log(`started DynamoDB Local (${dbPath ? `data in ${dbPath}` : "in memory"})`);
     stops.push(() => dynamo.stop());
     const { created } = await ensureTable(dynamo.endpoint, table);
     process.env.FG_DYNAMODB_ENDPOINT = dynamo.endpoint;
@@ -91,28 +102,12 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     process.env.FG_ALLOW_LOOPBACK_VENDORS = "1";
     process.env.FG_ALLOW_LOOPBACK_WEBHOOKS = "1";
 
-    const smtp = await startSmtpInbox(
-      fixed ? { port: envPort("FG_SMTP_PORT", DEFAULT_SMTP_PORT) } : { port: 0 },
-    );
-    stops.push(() => smtp.stop());
-    process.env.FG_SMTP_PORT = String(smtp.port);
-    log(`SMTP inbox listening on 127.0.0.1:${smtp.port}`);
-
-    const cardNetwork = await startCardNetwork();
-    stops.push(() => cardNetwork.stop());
-    log(`card network at ${cardNetwork.url}`);
-
-    const vendors = await startVendors({
-      smtpPort: smtp.port,
-      cardNetworkUrl: cardNetwork.url,
-      admin: options.vendorsAdmin ?? false,
-      ...(options.wobbly ? { wobbly: options.wobbly } : {}),
-    });
-    stops.push(() => vendors.stop());
-    for (const [slug, vendor] of Object.entries(vendors.vendors)) {
-      process.env[`FG_VENDOR_URL_${slug.toUpperCase().replace(/-/g, "_")}`] = vendor.url;
+    const local = options.external ? undefined : await startVendorSide(options, fixed, stops, log);
+    const vendorSide = options.external ?? local!;
+    process.env.FG_SMTP_PORT = String(vendorSide.smtpPort);
+    for (const [slug, url] of Object.entries(vendorSide.vendors)) {
+      process.env[`FG_VENDOR_URL_${slug.toUpperCase().replace(/-/g, "_")}`] = url;
     }
-    log(`demo vendors: ${Object.keys(vendors.vendors).join(", ")}`);
 
     const api = await startApi(fixed ? { port: envPort("FG_PORT", DEFAULT_API_PORT) } : { port: 0 });
     stops.push(() => api.stop());
@@ -120,6 +115,8 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
 
     let runner: LocalRunner | undefined;
     if (options.pipeline !== false) {
+      // Unpack the bundled Chromium once, here: workers that unpack it concurrently race (ETXTBSY).
+      log(`Chromium at ${await chromiumPath()}`);
       runner = createLocalRunner({ log, ...(typeof options.pipeline === "object" ? options.pipeline : {}) });
       const localRunner = runner;
       Orchestration.configure(createLocalOrchestrator({ start: (input) => localRunner.start(input) }));
@@ -135,16 +132,29 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
       table,
       home,
       apiUrl: api.url,
-      smtpPort: smtp.port,
-      cardNetworkUrl: cardNetwork.url,
-      vendors: vendors.vendors,
+      smtpPort: vendorSide.smtpPort,
+      cardNetworkUrl: vendorSide.cardNetworkUrl,
+      vendors: Object.fromEntries(
+        Object.entries(vendorSide.vendors).map(([slug, url]) => {
+          const adminUrl = local?.adminUrls[slug];
+          return [slug, adminUrl ? { url, adminUrl } : { url }];
+        }),
+      ),
       ...(runner ? { runner } : {}),
       services: [
         { name: "API", url: api.url, detail: `docs at ${api.url}/docs` },
         { name: "DynamoDB Local", url: dynamo.endpoint, detail: `table ${table}` },
-        { name: "SMTP inbox", url: `smtp://127.0.0.1:${smtp.port}`, detail: "accepts *@inbox.fg.test" },
-        { name: "card network", url: cardNetwork.url, detail: "sandbox authorizations and captures" },
-        ...Object.entries(vendors.vendors).map(([slug, v]) => ({ name: `vendor ${slug}`, url: v.url })),
+        {
+          name: "SMTP inbox",
+          url: `smtp://127.0.0.1:${vendorSide.smtpPort}`,
+          detail: "accepts *@inbox.fg.test",
+        },
+        {
+          name: "card network",
+          url: vendorSide.cardNetworkUrl,
+          detail: "sandbox authorizations and captures",
+        },
+        ...Object.entries(vendorSide.vendors).map(([slug, url]) => ({ name: `vendor ${slug}`, url })),
       ],
       stop,
     };
@@ -152,6 +162,47 @@ export async function startLocalRuntime(options: RuntimeOptions): Promise<LocalR
     await stop();
     throw error;
   }
+}
+
+/** The SMTP inbox, the card network and the demo vendors, started here. */
+export async function startVendorSide(
+  options: Pick<RuntimeOptions, "vendorsAdmin" | "wobbly">,
+  fixed: boolean,
+  stops: (() => Promise<void>)[],
+  log: (line: string) => void,
+): Promise<{
+  vendors: Record<string, string>;
+  adminUrls: Record<string, string>;
+  smtpPort: number;
+  cardNetworkUrl: string;
+}> {
+  const smtp = await startSmtpInbox(
+    fixed ? { port: envPort("FG_SMTP_PORT", DEFAULT_SMTP_PORT) } : { port: 0 },
+  );
+  stops.push(() => smtp.stop());
+  log(`SMTP inbox listening on 127.0.0.1:${smtp.port}`);
+  const cardNetwork = await startCardNetwork();
+  stops.push(() => cardNetwork.stop());
+  log(`card network at ${cardNetwork.url}`);
+  const started = await startVendors({
+    smtpPort: smtp.port,
+    cardNetworkUrl: cardNetwork.url,
+    admin: options.vendorsAdmin ?? false,
+    ...(options.wobbly ? { wobbly: options.wobbly } : {}),
+  });
+  stops.push(() => started.stop());
+  log(`demo vendors: ${Object.keys(started.vendors).join(", ")}`);
+  const entries = Object.entries(started.vendors);
+  return {
+    vendors: Object.fromEntries(entries.map(([slug, v]) => [slug, v.url])),
+    adminUrls: Object.fromEntries(entries.flatMap(([slug, v]) => (v.adminUrl ? [[slug, v.adminUrl]] : []))),
+    smtpPort: smtp.port,
+    cardNetworkUrl: cardNetwork.url,
+  };
+}
+
+function external(endpoint: string): DynamoLocal {
+  return { endpoint, port: Number(new URL(endpoint).port), startupMs: 0, stop: async () => {} };
 }
 
 /** Stops the runtime on Ctrl-C or SIGTERM, then exits with the conventional code. */

@@ -1,4 +1,4 @@
-import { GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { DeleteObjectCommand, GetObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { Email } from "./index.ts";
 import { type ParsedMime, parseMime } from "./mime.ts";
 
@@ -24,6 +24,12 @@ export namespace SesInbound {
     const response = await (s3 ?? client).send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key }));
     if (!response.Body) throw new Error(`S3 object ${ref.bucket}/${ref.key} has no body`);
     return Buffer.from(await response.Body.transformToByteArray());
+  }
+
+  /** Deletes the raw message once it is stored: it holds codes and links the vault now keeps. */
+  export async function discardObject(ref: Pick<ObjectRef, "bucket" | "key">, s3?: S3Client): Promise<void> {
+    client ??= new S3Client({});
+    await (s3 ?? client).send(new DeleteObjectCommand({ Bucket: ref.bucket, Key: ref.key }));
   }
 
   /** S3 object → parsed message. */

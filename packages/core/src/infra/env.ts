@@ -22,8 +22,6 @@ export interface EnvRefs<T> {
 export const CommonEnv = [
   "FG_STAGE",
   "FG_TABLE",
-  "FG_VAULT",
-  "FG_KMS_KEY_ID",
   "FG_VAULT_KMS_KEY_ID",
   "FG_VAULT_PREFIX",
   "FG_JOBS_QUEUE_URL",
@@ -46,9 +44,7 @@ export function environment<T>(
   return {
     FG_STAGE: refs.stage,
     FG_TABLE: refs.table,
-    FG_VAULT: "aws",
-    FG_KMS_KEY_ID: refs.kmsKeyId,
-    // The vault adapter reads this name today; FG_KMS_KEY_ID is the contract going forward.
+    // Setting it is what switches Vault.use() to Secrets Manager + KMS.
     FG_VAULT_KMS_KEY_ID: refs.kmsKeyId,
     FG_VAULT_PREFIX: vaultPrefix(refs.stage),
     FG_JOBS_QUEUE_URL: refs.jobsQueueUrl,

@@ -58,7 +58,7 @@ export const Grants: Record<Principal, readonly Grant[]> = {
   emailInbound: ["table", "vault.write", "artifacts.inbound"],
   plan: ["table"],
   checkPolicy: ["table"],
-  requestApproval: ["table", "webhooks.send"],
+  requestApproval: ["table", "webhooks.send", "states.answer"],
   charge: ["table", "stripe"],
   issueCard: ["table", "stripe", "vault.write"],
   settle: ["table", "stripe", "vault.delete", "webhooks.send"],

@@ -1,5 +1,5 @@
 /**
- * The deployment's knobs in one place: sizes, timeouts, concurrency, retention. docs/deploy.md and
+ * The deployment's knobs in one place: sizes, timeouts, concurrency, retention. the README ("Deploy to AWS") and
  * docs/operations.md describe each; stacks/ only reads them.
  */
 import type { FunctionKey } from "./names.ts";

@@ -7,7 +7,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from "@aws-sdk/client-sec
 import { z } from "zod";
 import { Secrets } from "../secret/index.ts";
 
-/** What an operator stores in the secret (docs/deploy.md shows the command). */
+/** What an operator stores in the secret (the README's "Deploy to AWS" shows the command). */
 export const StripeSecretValue = z
   .object({
     secretKey: z.string().regex(/^(sk|rk)_(live|test)_\w+$/, "must be a Stripe secret or restricted key"),
@@ -45,7 +45,7 @@ async function load(env: NodeJS.ProcessEnv, client?: SecretsManagerClient): Prom
   } catch {
     // Never echo the payload: it is the secret.
     throw new Error(
-      `The Stripe secret ${secretId} must be JSON {"secretKey":"sk_…","webhookSecret":"whsec_…"} (see docs/deploy.md)`,
+      `The Stripe secret ${secretId} must be JSON {"secretKey":"sk_…","webhookSecret":"whsec_…"} (see the README, "Deploy to AWS")`,
     );
   }
   Secrets.register("API_KEY", parsed.secretKey);

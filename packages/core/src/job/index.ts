@@ -5,6 +5,7 @@ import { Audit } from "../audit/index.ts";
 import { Config } from "../config.ts";
 import { JobEvent } from "../job-event/index.ts";
 import { Orchestration } from "../orchestrator/registry.ts";
+import { Policy } from "../policy/index.ts";
 import { JobQueue } from "../queue/index.ts";
 import { Secrets } from "../secret/index.ts";
 import { isConditionalFailure } from "../store/errors.ts";
@@ -196,6 +197,18 @@ export namespace Job {
         errors: [{ path: "vendor", message }],
       });
     }
+    const verdict = await Policy.check({
+      vendor: input.vendor,
+      amount: input.maxSpend.amount,
+      currency: input.maxSpend.currency,
+    });
+    if (verdict.outcome === "deny") {
+      throw new VisibleError(
+        "unprocessable",
+        verdict.reasons[0]?.code ?? "policy.denied",
+        `Your policy does not allow this job: ${verdict.reasons.map((r) => r.message).join("; ")}`,
+      );
+    }
     const job = await create(input);
     try {
       await JobQueue.use().send({ accountId: Actor.accountId(), jobId: job.id });
@@ -219,7 +232,11 @@ export namespace Job {
         throw new VisibleError("conflict", "job.finished", `The job already ended as ${job.status}`);
       }
       if (job.status === "settling") {
-        throw new VisibleError("conflict", "job.settling", "The job is already settling its money; it can no longer be canceled");
+        throw new VisibleError(
+          "conflict",
+          "job.settling",
+          "The job is already settling its money; it can no longer be canceled",
+        );
       }
       try {
         const canceled = await transition({ id, to: "canceled" });

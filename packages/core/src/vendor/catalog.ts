@@ -31,7 +31,7 @@ export namespace VendorCatalog {
       merchantDescriptor: "^NIMBUSDB\\*",
       plans: [{ id: "free", name: "Free", amount: 0, currency: "usd", interval: null }],
       goals: ["account", "api_key"],
-      keyPattern: "^nmb_[A-Za-z0-9]{32}$",
+      keyPattern: "^nmb_live_[A-Za-z0-9]{32}$",
     },
     {
       slug: "relay-mail",
@@ -43,7 +43,7 @@ export namespace VendorCatalog {
         { id: "starter", name: "Starter", amount: 1500, currency: "usd", interval: "month" },
       ],
       goals: ["account", "api_key", "subscription"],
-      keyPattern: "^rm_live_[A-Za-z0-9]{32}$",
+      keyPattern: "^rm_[A-Za-z0-9]{40}$",
     },
     {
       slug: "pixel-cdn",
@@ -55,7 +55,7 @@ export namespace VendorCatalog {
         { id: "pro", name: "Pro", amount: 900, currency: "usd", interval: "month" },
       ],
       goals: ["account", "api_key", "subscription"],
-      keyPattern: "^pxl_[a-f0-9]{40}$",
+      keyPattern: "^pcdn-[0-9a-f]{40}$",
     },
     {
       slug: "wobbly-crm",
@@ -64,7 +64,7 @@ export namespace VendorCatalog {
       merchantDescriptor: "^WOBBLYCRM\\*",
       plans: [{ id: "free", name: "Free", amount: 0, currency: "usd", interval: null }],
       goals: ["account", "api_key"],
-      keyPattern: "^wob-[A-Z0-9]{8}-[A-Z0-9]{8}-[A-Z0-9]{8}$",
+      keyPattern: "^wob_[a-z0-9]{32}$",
     },
   ];
 

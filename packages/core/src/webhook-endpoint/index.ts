@@ -249,7 +249,10 @@ export namespace WebhookEndpoint {
     track(
       new Promise<void>((resolve, reject) => {
         setTimeout(() => {
-          Actor.system("webhook retry", accountId, () => deliverInProcess(endpointId, id)).then(resolve, reject);
+          Actor.system("webhook retry", accountId, () => deliverInProcess(endpointId, id)).then(
+            resolve,
+            reject,
+          );
         }, delay).unref();
       }),
     );

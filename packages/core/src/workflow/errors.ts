@@ -11,4 +11,5 @@ export class StepError extends Error {
   }
 }
 
-export const canceled = (jobId: string) => new StepError(WorkflowErrors.canceled, `Job ${jobId} was canceled`);
+export const canceled = (jobId: string) =>
+  new StepError(WorkflowErrors.canceled, `Job ${jobId} was canceled`);

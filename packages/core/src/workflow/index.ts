@@ -16,7 +16,15 @@ import { canceled, StepError } from "./errors.ts";
 import * as Start from "./start.ts";
 import { StepRecord } from "./steps.ts";
 
-export { LambdaStates, stateFunction, type WorkflowDefinition, WorkflowErrors, type WorkflowFunction, type WorkflowParams, workflowDefinition } from "./definition.ts";
+export {
+  LambdaStates,
+  stateFunction,
+  type WorkflowDefinition,
+  WorkflowErrors,
+  type WorkflowFunction,
+  type WorkflowParams,
+  workflowDefinition,
+} from "./definition.ts";
 export { canceled, StepError } from "./errors.ts";
 export { StepRecord } from "./steps.ts";
 
@@ -71,7 +79,8 @@ export namespace Workflow {
       const job = await Job.get({ id: jobId });
       if (job.status === "canceled") throw canceled(jobId);
       if (job.status === status) return job;
-      if (Job.isTerminal(job.status)) throw new StepError("Job.Finished", `Job ${jobId} already ended as ${job.status}`);
+      if (Job.isTerminal(job.status))
+        throw new StepError("Job.Finished", `Job ${jobId} already ended as ${job.status}`);
       try {
         return await Job.transition({ id: jobId, to: status });
       } catch (error) {
@@ -92,7 +101,12 @@ export namespace Workflow {
   export const plan = step("Plan", input({}), async ({ jobId }) => {
     const job = await enter(jobId, "planning");
     const vendor = await VendorState.get({ vendor: job.vendor });
-    const result = { free: job.maxSpend.amount === 0, vendor: job.vendor, goal: job.goal, hasAccount: vendor.hasAccount };
+    const result = {
+      free: job.maxSpend.amount === 0,
+      vendor: job.vendor,
+      goal: job.goal,
+      hasAccount: vendor.hasAccount,
+    };
     await stepEvent(jobId, "step.succeeded", "plan", result);
     return result;
   });
@@ -100,7 +114,11 @@ export namespace Workflow {
   export const checkPolicy = step("CheckPolicy", input({}), async ({ jobId }) => {
     const job = await Job.get({ id: jobId });
     if (job.status === "canceled") throw canceled(jobId);
-    const verdict = await Policy.check({ vendor: job.vendor, amount: job.maxSpend.amount, currency: job.maxSpend.currency });
+    const verdict = await Policy.check({
+      vendor: job.vendor,
+      amount: job.maxSpend.amount,
+      currency: job.maxSpend.currency,
+    });
     if (verdict.outcome === "deny") {
       throw new StepError("Policy.Denied", verdict.reasons.map((r) => r.message).join("; "));
     }
@@ -134,7 +152,8 @@ export namespace Workflow {
     try {
       return await Money.chargeForJob({ jobId });
     } catch (error) {
-      if (error instanceof VisibleError && error.kind !== "conflict") throw new StepError("Payment.Failed", error.message);
+      if (error instanceof VisibleError && error.kind !== "conflict")
+        throw new StepError("Payment.Failed", error.message);
       throw error;
     }
   });
@@ -145,28 +164,44 @@ export namespace Workflow {
   });
 
   /** Called by the browser worker when it starts. */
-  export const startProvisioning = step("StartProvisioning", input({}), async ({ jobId }) => {
-    const job = await enter(jobId, "provisioning");
-    return { vendor: job.vendor, goal: job.goal, plan: job.plan, maxSpend: job.maxSpend.amount };
-  }, { record: false });
+  export const startProvisioning = step(
+    "StartProvisioning",
+    input({}),
+    async ({ jobId }) => {
+      const job = await enter(jobId, "provisioning");
+      return { vendor: job.vendor, goal: job.goal, plan: job.plan, maxSpend: job.maxSpend.amount };
+    },
+    { record: false },
+  );
 
-  export const settle = step("Settle", input({ browser: BrowserResult }), async ({ jobId, accountId, browser }) => {
-    if (browser.outcome === "failed") throw new StepError("Agent.Failed", browser.reason ?? "The browser agent failed");
-    await enter(jobId, "settling");
-    if (browser.credentialIds.length > 0) {
-      const job = await Job.get({ id: jobId });
-      const credentialIds = [...new Set([...job.credentialIds, ...browser.credentialIds])];
-      await JobEntity.patch({ accountId, id: jobId }).set({ credentialIds }).go();
-    }
-    if (browser.outcome === "needs_human") {
-      const money = await Money.compensateJob({ jobId, reason: browser.reason ?? "The vendor needs a human" });
-      await finish(jobId, "needs_human", { code: "needs_human", message: browser.reason ?? "The vendor needs a human" });
-      return { outcome: "needs_human" as const, refunded: money.refunded };
-    }
-    const money = await Money.settleJob({ jobId });
-    await finish(jobId, "succeeded");
-    return { outcome: "succeeded" as const, refunded: money.refunded };
-  });
+  export const settle = step(
+    "Settle",
+    input({ browser: BrowserResult }),
+    async ({ jobId, accountId, browser }) => {
+      if (browser.outcome === "failed")
+        throw new StepError("Agent.Failed", browser.reason ?? "The browser agent failed");
+      await enter(jobId, "settling");
+      if (browser.credentialIds.length > 0) {
+        const job = await Job.get({ id: jobId });
+        const credentialIds = [...new Set([...job.credentialIds, ...browser.credentialIds])];
+        await JobEntity.patch({ accountId, id: jobId }).set({ credentialIds }).go();
+      }
+      if (browser.outcome === "needs_human") {
+        const money = await Money.compensateJob({
+          jobId,
+          reason: browser.reason ?? "The vendor needs a human",
+        });
+        await finish(jobId, "needs_human", {
+          code: "needs_human",
+          message: browser.reason ?? "The vendor needs a human",
+        });
+        return { outcome: "needs_human" as const, refunded: money.refunded };
+      }
+      const money = await Money.settleJob({ jobId });
+      await finish(jobId, "succeeded");
+      return { outcome: "succeeded" as const, refunded: money.refunded };
+    },
+  );
 
   export const notify = step("Notify", input({}), async ({ jobId }) => {
     Secrets.release(jobId);
@@ -185,11 +220,15 @@ export namespace Workflow {
     },
   );
 
-  export const markFailed = step("MarkFailed", input({ error: StateError.optional() }), async ({ jobId, error }) => {
-    await finish(jobId, "failed", { code: failureCode(error), message: describe(error) });
-    Secrets.release(jobId);
-    return { status: "failed" as const };
-  });
+  export const markFailed = step(
+    "MarkFailed",
+    input({ error: StateError.optional() }),
+    async ({ jobId, error }) => {
+      await finish(jobId, "failed", { code: failureCode(error), message: describe(error) });
+      Secrets.release(jobId);
+      return { status: "failed" as const };
+    },
+  );
 
   async function finish(jobId: string, to: Job.Status, failure?: Job.Failure) {
     const job = await Job.get({ id: jobId });
@@ -218,7 +257,9 @@ export namespace Workflow {
   function failureCode(error: z.infer<typeof StateError> | undefined): string {
     if (!error) return "job.failed";
     if (error.Error === "States.Timeout" || error.Error === "States.HeartbeatTimeout") return "job.timeout";
-    return error.Error.replace(/[^A-Za-z0-9._]/g, "_").toLowerCase().slice(0, 100);
+    return error.Error.replace(/[^A-Za-z0-9._]/g, "_")
+      .toLowerCase()
+      .slice(0, 100);
   }
 
   function canceledReason(error: z.infer<typeof StateError> | undefined): string {

@@ -71,7 +71,7 @@ export function createLocalRunner(options: LocalRunnerOptions = {}) {
   const definition = workflowDefinition(params);
   const machine = new StateMachine(definition as never);
   const running = new Map<string, Promise<void>>();
-  const children = new Set<ChildProcess>();
+  const children = new Map<ChildProcess, string>();
   const shutdown = new AbortController();
 
   const retryStates = Object.keys(definition.States).filter(
@@ -120,7 +120,7 @@ export function createLocalRunner(options: LocalRunnerOptions = {}) {
             workerHeartbeatSeconds: options.workerHeartbeatSeconds ?? 5,
             signal: watch.signal,
             onSpawn: (child) => {
-              children.add(child);
+              children.set(child, jobId);
               child.once("exit", () => children.delete(child));
             },
             log,
@@ -195,13 +195,15 @@ export function createLocalRunner(options: LocalRunnerOptions = {}) {
       return { alreadyStarted: false };
     },
     running: () => running.size,
+    /** This runner's live browser workers: the pid is the tying shell's, the worker is its only child. */
+    workers: () => [...children].map(([child, jobId]) => ({ jobId, pid: child.pid ?? 0 })),
     /** Resolves when no execution is running. */
     async idle(): Promise<void> {
       while (running.size > 0) await Promise.allSettled([...running.values()]);
     },
     async stop(): Promise<void> {
       shutdown.abort(new Error("runtime stopping"));
-      for (const child of children) child.kill("SIGTERM");
+      for (const child of children.keys()) child.kill("SIGTERM");
       await Promise.allSettled([...running.values()]);
     },
   };

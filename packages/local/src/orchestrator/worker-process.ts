@@ -1,6 +1,7 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import path from "node:path";
 import { Config, LocalTasks, StepError, WorkflowErrors } from "@fg/core";
+import { spawnTied } from "../watchdog.ts";
 
 export const WORKER_ENTRY = path.join(Config.root, "containers/browser-worker/src/main.ts");
 
@@ -27,7 +28,7 @@ export async function runWorker(run: WorkerRun): Promise<unknown> {
     jobId: run.jobId,
     state: "RunBrowserTask",
   });
-  const child = spawn(process.execPath, ["--import", "tsx", WORKER_ENTRY], {
+  const child = spawnTied(process.execPath, ["--import", "tsx", WORKER_ENTRY], {
     env: {
       ...process.env,
       JOB_ID: run.jobId,
@@ -35,7 +36,6 @@ export async function runWorker(run: WorkerRun): Promise<unknown> {
       TASK_TOKEN: token,
       FG_HEARTBEAT_SECONDS: String(run.workerHeartbeatSeconds),
     },
-    stdio: ["ignore", "inherit", "inherit"],
   });
   run.onSpawn?.(child);
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
