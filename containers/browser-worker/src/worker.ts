@@ -69,7 +69,15 @@ async function provision(env: WorkerEnv, stopSignal: AbortSignal): Promise<numbe
   }
 
   await JobEvent.append({ jobId, type: "step.started", data: { name: "provision" } });
-  const browser = await launchBrowser();
+  // Playwright closes its browsers on SIGTERM too, so a launch cut short by a stop is a stop, not a crash.
+  const browser = await launchBrowser().catch((error: unknown) => {
+    if (stopSignal.aborted) return undefined;
+    throw error;
+  });
+  if (!browser || stopSignal.aborted) {
+    await browser?.close().catch(() => undefined);
+    return stoppedBySignal(taskToken, stopSignal.reason as NodeJS.Signals);
+  }
   let closing = false;
   let browserLost = false;
   browser.on("disconnected", () => {
@@ -141,19 +149,8 @@ async function provision(env: WorkerEnv, stopSignal: AbortSignal): Promise<numbe
       case "gone":
         log.warn("the workflow no longer waits for this task; the agent was stopped");
         return ExitCode.taskGone;
-      case "signal": {
-        log.warn("the worker was told to stop; the agent was stopped", { signal: first.signal });
-        const code = await report(
-          () =>
-            tasks.sendTaskFailure(
-              taskToken,
-              WorkflowErrors.workerCrashed,
-              `The browser worker was stopped by ${first.signal}`,
-            ),
-          ExitCode.crashed,
-        );
-        return code === ExitCode.crashed ? 128 + (constants.signals[first.signal] ?? 15) : code;
-      }
+      case "signal":
+        return await stoppedBySignal(taskToken, first.signal);
     }
   } finally {
     stopSignal.removeEventListener("abort", onStopSignal);
@@ -190,6 +187,21 @@ async function finished(env: WorkerEnv, result: AgentResult, browserLost: boolea
     },
   });
   return report(() => Orchestration.use().sendTaskSuccess(taskToken, output), ExitCode.reported);
+}
+
+/** ECS stops a task with SIGTERM; the state machine retries a Worker.Crashed browser step once. */
+async function stoppedBySignal(taskToken: string, signal: NodeJS.Signals): Promise<number> {
+  log.warn("the worker was told to stop; the agent was stopped", { signal });
+  const code = await report(
+    () =>
+      Orchestration.use().sendTaskFailure(
+        taskToken,
+        WorkflowErrors.workerCrashed,
+        `The browser worker was stopped by ${signal}`,
+      ),
+    ExitCode.crashed,
+  );
+  return code === ExitCode.taskGone ? code : 128 + (constants.signals[signal] ?? constants.signals.SIGTERM);
 }
 
 /** Sends a report; a workflow that no longer waits is not an error, just nothing left to do. */

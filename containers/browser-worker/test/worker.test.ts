@@ -153,6 +153,58 @@ describe("browser worker process", () => {
     RUN_TIMEOUT_MS,
   );
 
+  it(
+    "reports Worker.Crashed and closes Chromium when it is told to stop (ECS StopTask sends SIGTERM)",
+    async () => {
+      const { accountId, jobId, token } = await plannedJob();
+      const worker = start({ JOB_ID: jobId, ACCOUNT_ID: accountId, TASK_TOKEN: token });
+      const wait = LocalTasks.wait(token, { heartbeatSeconds: 120 });
+      await eventually(async () => {
+        const log = await events(accountId, jobId);
+        return log.some((e) => e.type === "agent.primitive.started") ? true : undefined;
+      }, "the agent to start working");
+      const browsers = await eventually(() => {
+        const found = descendants(worker.child.pid as number).filter((p) => /chrom/i.test(p.command));
+        return found.length > 0 ? found.map((p) => p.pid) : undefined;
+      }, "Chromium to run under the worker");
+
+      worker.child.kill("SIGTERM");
+
+      expect(await wait, worker.output()).toMatchObject({ status: "failed", error: "Worker.Crashed" });
+      expect(await worker.exited).toBe(143);
+      await eventually(
+        () => (stillRunning(browsers).length === 0 ? true : undefined),
+        "the worker's Chromium processes to end",
+        30_000,
+      );
+    },
+    RUN_TIMEOUT_MS,
+  );
+
+  it(
+    "treats a SIGTERM that lands while Chromium is still starting as a stop, not a crash of its own",
+    async () => {
+      const { accountId, jobId, token } = await plannedJob();
+      const worker = start({ JOB_ID: jobId, ACCOUNT_ID: accountId, TASK_TOKEN: token });
+      const wait = LocalTasks.wait(token, { heartbeatSeconds: 120 });
+      const browsers = await eventually(() => {
+        const found = descendants(worker.child.pid as number).filter((p) => /chrom/i.test(p.command));
+        return found.length > 0 ? found.map((p) => p.pid) : undefined;
+      }, "Chromium to start under the worker");
+
+      worker.child.kill("SIGTERM");
+
+      expect(await wait, worker.output()).toMatchObject({ status: "failed", error: "Worker.Crashed" });
+      expect(await worker.exited).toBe(143);
+      await eventually(
+        () => (stillRunning(browsers).length === 0 ? true : undefined),
+        "the worker's Chromium processes to end",
+        30_000,
+      );
+    },
+    RUN_TIMEOUT_MS,
+  );
+
   it("reports Job.Canceled without opening a browser when the job was canceled before it started", async () => {
     const { accountId, jobId, token } = await plannedJob();
     await asAccount(accountId, () => Job.cancel({ id: jobId }));

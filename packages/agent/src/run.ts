@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { Credential, type Job, Vendor, VendorState } from "@fg/core";
+import { Credential, Job, Vendor, VendorState } from "@fg/core";
 import { Email } from "@fg/core/email/index";
 import { log, serializeError } from "@fg/core/logger/index";
 import { type SecretRegistry, Secrets } from "@fg/core/secret/index";
@@ -40,6 +40,8 @@ export interface RunAgentInput {
   browser?: Browser;
   snapshotTokens?: number;
   maxRelaunches?: number;
+  /** Also record each page's HTML size in `stats.pages` (benchmark only; off by default, it costs time). */
+  measureHtml?: boolean;
 }
 
 export interface AgentResult {
@@ -53,6 +55,7 @@ export interface AgentResult {
     primitives: number;
     llmCalls: number;
     relaunches: number;
+    /** htmlChars is 0 unless the run was asked to `measureHtml`. */
     pages: { type: PageType; snapshotChars: number; htmlChars: number }[];
   };
 }
@@ -223,6 +226,7 @@ export async function runAgent(input: RunAgentInput): Promise<AgentResult> {
       page: () => page as Page,
       secrets,
       snapshotTokens: input.snapshotTokens ?? 3000,
+      measureHtml: !!input.measureHtml,
       onAction: (action) => void emit("agent.action", { ...action }),
       onExtract: async (value, label) => {
         const credential = await Credential.store({
@@ -347,7 +351,16 @@ export async function runAgent(input: RunAgentInput): Promise<AgentResult> {
         `The ${catalogPlan.name} plan costs ${catalogPlan.amount} cents, above the job's maximum spend`,
       );
     }
-    if (wantsPaid) await loadCard(input.jobId, secrets);
+    if (wantsPaid) {
+      await loadCard(input.jobId, secrets);
+      // A rerun after a crash: the vendor already charged this job's card, so paying again would be declined
+      // by the card's limit and lose the account the user paid for.
+      const { spend } = await Job.get({ id: input.jobId });
+      if (spend.spent > 0) {
+        run.paid = true;
+        run.spent = spend.spent;
+      }
+    }
 
     const known = await VendorState.get({ vendor: input.vendor });
     if (known.hasAccount && known.loginIdentityRef) {
@@ -431,6 +444,15 @@ export async function runAgent(input: RunAgentInput): Promise<AgentResult> {
           unapplied = { primitive: next, result: await attempt(next) };
           await apply(unapplied.primitive, unapplied.result);
           unapplied = undefined;
+          // Record the login as soon as the account exists: a rerun after a crash must log in, not sign up again.
+          if (next === "signup" && run.accountExists && identityRef && !known.loginIdentityRef) {
+            await VendorState.upsert({
+              vendor: input.vendor,
+              hasAccount: true,
+              loginIdentityRef: identityRef,
+              lastJobId: input.jobId,
+            });
+          }
         }
         break;
       } catch (error) {
@@ -593,8 +615,13 @@ async function dismissOverlaysAutomatically(page: Page): Promise<void> {
       const close = dialog
         .getByRole("button", { name: PATTERNS.closeAction })
         .or(dialog.getByRole("link", { name: PATTERNS.closeAction }));
-      if (await close.count()) await close.first().click();
-      else await page.keyboard.press("Escape");
+      // Bounded and quiet: the overlay may already be closing (our own click raced this handler).
+      if (await close.count())
+        await close
+          .first()
+          .click({ timeout: 2_000 })
+          .catch(() => undefined);
+      else await page.keyboard.press("Escape").catch(() => undefined);
     },
     { noWaitAfter: true },
   );
@@ -603,7 +630,11 @@ async function dismissOverlaysAutomatically(page: Page): Promise<void> {
     banner,
     async (dialog) => {
       const accept = dialog.getByRole("button", { name: PATTERNS.cookieAccept });
-      if (await accept.count()) await accept.first().click();
+      if (await accept.count())
+        await accept
+          .first()
+          .click({ timeout: 2_000 })
+          .catch(() => undefined);
     },
     { noWaitAfter: true },
   );

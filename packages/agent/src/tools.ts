@@ -17,7 +17,7 @@ export interface Observation {
   page: PageClass;
   /** Redacted and bounded: the only form a planner ever sees. */
   text: string;
-  /** Size of the unredacted snapshot and of the page's HTML, for the benchmark. */
+  /** Size of the snapshot and, when the host asks for it, of the page's HTML (benchmark stats). */
   snapshotChars: number;
   htmlChars: number;
 }
@@ -34,6 +34,8 @@ export interface ToolHost {
   page(): Page;
   secrets: SecretRegistry;
   snapshotTokens: number;
+  /** Measure the page's HTML size on every observation (benchmark stats only; costs a page round trip). */
+  measureHtml?: boolean;
   /** Called with every action, already redacted. */
   onAction(action: ActionRecord): void;
   /** Stores an extracted secret; returns the credential id the planner may see. */
@@ -46,12 +48,24 @@ export class ToolError extends Error {
 }
 
 const REFERENCE = /\{\{([A-Z_]+)\}\}/;
+/** A snapshot is reused only while no frame saw a DOM mutation and for at most this long. */
+const REUSE_MS = 2_000;
+const PROBE_KEY = `__fg_probe_${Math.random().toString(36).slice(2)}`;
+
+interface CachedSnapshot {
+  raw: string;
+  /** Per-frame document id + mutation count taken just before the snapshot. */
+  token: string;
+  at: number;
+}
 
 /** The browser actions both planners drive. Every string that leaves here is redacted. */
 export class Tools {
   readonly masked: Locator[] = [];
   readonly actions: ActionRecord[] = [];
   last?: Observation;
+  /** The latest ai-mode snapshot (also what `aria-ref=` resolves against) while nothing changed since. */
+  private cache?: CachedSnapshot;
 
   constructor(readonly host: ToolHost) {}
 
@@ -74,11 +88,18 @@ export class Tools {
     return action.result;
   }
 
+  /**
+   * Looks at the page. The snapshot taken after an action (or by the previous look) is reused when no
+   * frame has mutated since, no tool changed a value and it is recent; otherwise a new one is taken.
+   */
   async observe(): Promise<Observation> {
     const page = this.page;
-    const raw = await this.rawSnapshot(page);
+    const token = await this.probe();
+    const cached = this.cache && token && this.cache.token === token && Date.now() - this.cache.at < REUSE_MS;
+    // Parsing and redaction always rerun: secrets registered since the last look must be redacted too.
+    const raw = cached && this.cache ? this.cache.raw : await this.rawSnapshot(page, token);
     const nodes = parseSnapshot(raw);
-    const html = await page.content().catch(() => "");
+    const htmlChars = this.host.measureHtml ? await this.htmlSize() : 0;
     const scrubbed = scrubKeyCandidates(raw, this.host.secrets);
     const text = boundSnapshot(this.host.secrets.redact(scrubbed), this.host.snapshotTokens);
     this.last = {
@@ -88,15 +109,50 @@ export class Tools {
       page: classify(nodes, page.url()),
       text,
       snapshotChars: text.length,
-      htmlChars: html.length,
+      htmlChars,
     };
     return this.last;
   }
 
-  private async rawSnapshot(page: Page): Promise<string> {
+  private async htmlSize(): Promise<number> {
+    return this.page
+      .evaluate(
+        () =>
+          (globalThis as unknown as { document: { documentElement: { outerHTML: string } } }).document
+            .documentElement.outerHTML.length,
+      )
+      .catch(() => 0);
+  }
+
+  /** Forgets the cached snapshot: a tool is about to change something a DOM observer cannot see. */
+  private invalidate(): void {
+    this.cache = undefined;
+  }
+
+  /**
+   * One cheap round trip per frame: a document id and how many DOM mutations it has seen (an observer is
+   * installed on first use). Undefined when a frame cannot answer, e.g. mid-navigation.
+   */
+  private async probe(): Promise<string | undefined> {
+    const frames = this.page.frames();
+    const parts = await Promise.all(
+      frames.map((frame) =>
+        Promise.race([
+          frame.evaluate(probeInPage, PROBE_KEY).catch(() => undefined),
+          new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 1_000).unref()),
+        ]),
+      ),
+    );
+    if (parts.some((p) => p === undefined)) return undefined;
+    return frames.map((f, i) => `${f.url()}#${parts[i]}`).join("|");
+  }
+
+  private async rawSnapshot(page: Page, token?: string): Promise<string> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await page.ariaSnapshot({ mode: "ai", timeout: 10_000 });
+        const raw = await page.ariaSnapshot({ mode: "ai", timeout: 10_000 });
+        this.cache = token ? { raw, token, at: Date.now() } : undefined;
+        return raw;
       } catch (error) {
         if (attempt >= 2 || !/navigat|context was destroyed|detached/i.test(String(error))) throw error;
         await page.waitForLoadState("domcontentloaded").catch(() => undefined);
@@ -128,6 +184,7 @@ export class Tools {
 
   async navigate(url: string): Promise<string> {
     const resolved = this.host.secrets.resolve(url);
+    this.invalidate();
     try {
       const response = await this.page.goto(resolved, { waitUntil: "domcontentloaded", timeout: 30_000 });
       await this.settle();
@@ -140,18 +197,31 @@ export class Tools {
     }
   }
 
-  async click(target: Target, options: { timeoutMs?: number } = {}): Promise<string> {
+  /**
+   * Clicks and lets the page react. `orGone`: the target may vanish on its own (an overlay closed by a
+   * locator handler); stop waiting for it then instead of running into the timeout.
+   */
+  async click(target: Target, options: { timeoutMs?: number; orGone?: boolean } = {}): Promise<string> {
     const locator = await this.locate(target);
-    const before = await this.fingerprint();
-    await locator.click({ timeout: options.timeoutMs ?? 10_000 }).catch((error: unknown) => {
+    const before = await this.before();
+    this.invalidate();
+    const click = locator.click({ timeout: options.timeoutMs ?? 10_000 }).then(() => "clicked" as const);
+    const gone = options.orGone
+      ? locator
+          .waitFor({ state: "detached", timeout: options.timeoutMs ?? 10_000 })
+          .then(() => "gone" as const)
+          .catch(() => new Promise<never>(() => undefined))
+      : new Promise<never>(() => undefined);
+    const outcome = await Promise.race([click, gone]).catch((error: unknown) => {
       if ((error as Error).name === "TimeoutError")
         throw new ToolError(
           `Could not click ${target.role ?? ""} "${target.name ?? target.ref ?? ""}": it stayed hidden or covered`,
         );
       throw error;
     });
+    if (outcome === "gone") click.catch(() => undefined);
     await this.settle(before);
-    return this.record("click", "clicked", target);
+    return this.record("click", outcome === "gone" ? "target went away" : "clicked", target);
   }
 
   /** Types text; `{{NAME}}` references are resolved here and only here, then the field is masked. */
@@ -159,9 +229,11 @@ export class Tools {
     const locator = await this.locate(target);
     const value = this.host.secrets.resolve(text);
     if (REFERENCE.test(text)) this.masked.push(locator);
+    this.invalidate();
     await locator.fill(value, { timeout: 10_000 });
     if (options.submit) {
       const before = await this.fingerprint();
+      this.invalidate();
       await locator.press("Enter");
       await this.settle(before);
     }
@@ -171,6 +243,7 @@ export class Tools {
   async select(target: Target, option: string): Promise<string> {
     const locator = await this.locate(target);
     const value = this.host.secrets.resolve(option);
+    this.invalidate();
     await locator.selectOption({ label: value }).catch(() => locator.selectOption(value));
     await this.settle();
     return this.record("select", "selected", target, option);
@@ -178,12 +251,14 @@ export class Tools {
 
   async check(target: Target, checked = true): Promise<string> {
     const locator = await this.locate(target);
+    this.invalidate();
     await locator.setChecked(checked, { timeout: 10_000 });
     return this.record("check", checked ? "checked" : "unchecked", target);
   }
 
   async press(key: string, target?: Target): Promise<string> {
-    const before = await this.fingerprint();
+    const before = await this.before();
+    this.invalidate();
     if (target) await (await this.locate(target)).press(key);
     else await this.page.keyboard.press(key);
     await this.settle(before);
@@ -209,7 +284,7 @@ export class Tools {
       }
       return this.record("wait_for", "timed out", undefined, options.text);
     }
-    const before = await this.fingerprint();
+    const before = await this.before();
     const changed = await this.untilChanged(before, timeout);
     return this.record("wait_for", changed ? "page changed" : "no change");
   }
@@ -284,16 +359,36 @@ export class Tools {
   }
 
   async fingerprint(): Promise<string> {
+    const token = await this.probe();
     // ai mode on purpose: a default-mode snapshot would reset the refs the planner is holding.
-    return this.page.ariaSnapshot({ mode: "ai", timeout: 5_000 }).catch(() => "");
+    return this.rawSnapshot(this.page, token).catch(() => {
+      this.invalidate();
+      return "";
+    });
   }
 
+  /** The page as it is now: the cached snapshot when nothing changed since, else a fresh one. */
+  private async before(): Promise<string> {
+    const token = await this.probe();
+    if (this.cache && token && this.cache.token === token) return this.cache.raw;
+    return this.fingerprint();
+  }
+
+  /**
+   * Waits until the ARIA snapshot differs from `before`. Between snapshots it only polls the cheap
+   * mutation probe, so an idle page costs one round trip per poll instead of a full snapshot.
+   */
   private async untilChanged(before: string, timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
+    let seen: string | undefined;
     while (Date.now() < deadline) {
       await this.page.waitForLoadState("domcontentloaded", { timeout: timeoutMs }).catch(() => undefined);
-      if ((await this.fingerprint()) !== before) return true;
-      await this.quiet(100, 1_000);
+      const token = await this.probe();
+      if (token === undefined || token !== seen) {
+        seen = token;
+        if ((await this.fingerprint()) !== before) return true;
+      }
+      await this.quiet(50, 500);
     }
     return false;
   }
@@ -338,6 +433,24 @@ function quietInPage([quietMs, maxMs]: readonly [number, number]): Promise<void>
       resolve();
     }
   });
+}
+
+// Runs inside each frame; installs a mutation counter on first call and reports "<doc id>:<count>".
+function probeInPage(key: string): string {
+  const g = globalThis as unknown as Record<string, unknown> & PageGlobals;
+  let probe = g[key] as { id: string; n: number; o: { takeRecords(): unknown[] } } | undefined;
+  if (!probe) {
+    const state = { id: Math.random().toString(36).slice(2), n: 0, o: undefined as never };
+    const observer = new g.MutationObserver(() => {
+      state.n++;
+    }) as unknown as { observe(t: unknown, o: object): void; takeRecords(): unknown[] };
+    observer.observe(g.document, { subtree: true, childList: true, attributes: true, characterData: true });
+    state.o = observer as never;
+    Object.defineProperty(g, key, { value: state, enumerable: false });
+    probe = state;
+  }
+  probe.n += probe.o.takeRecords().length;
+  return `${probe.id}:${probe.n}`;
 }
 
 function pickSecret(text: string, pattern?: RegExp): string | undefined {

@@ -153,7 +153,10 @@ describe("the deterministic planner", () => {
       const since = rec.events.length;
       const result = await provision("wobbly-crm");
       await expectVendorIssued("wobbly-crm", result);
-      const pages = rec.events.slice(since).filter((e) => e.type === "agent.page").map((e) => e.data.type);
+      const pages = rec.events
+        .slice(since)
+        .filter((e) => e.type === "agent.page")
+        .map((e) => e.data.type);
       expect(pages).toContain("error");
     });
   }, 240_000);

@@ -118,7 +118,7 @@ describe("durability under crashes", () => {
     const leftovers = await leftoverProcesses(mark);
 
     await annotate(
-      `runtime killed at: ${killedAt.join(", ")}; outcomes: ${audits.map((a) => `${a.vendor} ${a.status}`).join(", ")}`,
+      `runtime killed at: ${killedAt.join(", ")}; outcomes: ${audits.map((a) => `${a.vendor} ${a.status}${a.reason ? ` (${a.reason})` : ""}`).join(", ")}`,
     );
     const context = `killed at ${killedAt.join(", ")}; statuses ${statuses.join(", ")}\n${lines.slice(-60).join("\n")}`;
     expect(killedAt, context).toContain("provisioning");

@@ -168,7 +168,7 @@ const routines: Record<Primitive, Routine> = {
     const o = await ctx.tools.observe();
     const button = findAction(o.nodes, [PATTERNS.cookieAccept], { roles: ["button", "link"] });
     if (!button) return ok("no banner");
-    await ctx.tools.click(target(button), { timeoutMs: 2_000 }).catch((error: unknown) => {
+    await ctx.tools.click(target(button), { timeoutMs: 2_000, orGone: true }).catch((error: unknown) => {
       if (!(error instanceof ToolError)) throw error;
     });
     const after = await ctx.tools.observe();
@@ -183,7 +183,7 @@ const routines: Record<Primitive, Routine> = {
         ? findAction(o.nodes, [PATTERNS.closeAction], { roles: ["button", "link"], within: dialog })
         : undefined) ?? findAction(o.nodes, [PATTERNS.closeAction], { roles: ["button"] });
     try {
-      if (close) await ctx.tools.click(target(close), { timeoutMs: 2_000 });
+      if (close) await ctx.tools.click(target(close), { timeoutMs: 2_000, orGone: true });
       else await ctx.tools.press("Escape");
     } catch (error) {
       if (!(error instanceof ToolError)) throw error;
