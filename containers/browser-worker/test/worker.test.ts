@@ -56,12 +56,15 @@ function start(task: Parameters<typeof workerEnv>[0]): WorkerProcess {
 }
 
 /** A free nimbus-db job where the workflow leaves it before RunBrowserTask, and the token that state waits on. */
-async function plannedJob(): Promise<{ accountId: string; jobId: string; token: string }> {
+/** A job the workflow has planned; mid-run tests use wobbly-crm, whose slow pages keep the agent busy. */
+async function plannedJob(
+  vendor = "nimbus-db",
+): Promise<{ accountId: string; jobId: string; token: string }> {
   const { account } = await Account.signup({ email: `owner-${randomBytes(6).toString("hex")}@example.com` });
   const accountId = account.id;
   const jobId = await Actor.system("test", accountId, async () => {
     const job = await Job.create({
-      vendor: "nimbus-db",
+      vendor,
       goal: "api_key",
       maxSpend: { amount: 0, currency: "usd" },
     });
@@ -125,7 +128,7 @@ describe("browser worker process", () => {
   it(
     "stops the agent and closes Chromium when the job is canceled mid-run",
     async () => {
-      const { accountId, jobId, token } = await plannedJob();
+      const { accountId, jobId, token } = await plannedJob("wobbly-crm");
       const worker = start({ JOB_ID: jobId, ACCOUNT_ID: accountId, TASK_TOKEN: token });
       const wait = LocalTasks.wait(token, { heartbeatSeconds: 120 });
 
@@ -156,7 +159,7 @@ describe("browser worker process", () => {
   it(
     "reports Worker.Crashed and closes Chromium when it is told to stop (ECS StopTask sends SIGTERM)",
     async () => {
-      const { accountId, jobId, token } = await plannedJob();
+      const { accountId, jobId, token } = await plannedJob("wobbly-crm");
       const worker = start({ JOB_ID: jobId, ACCOUNT_ID: accountId, TASK_TOKEN: token });
       const wait = LocalTasks.wait(token, { heartbeatSeconds: 120 });
       await eventually(async () => {
