@@ -215,7 +215,11 @@ export namespace Workflow {
     async ({ jobId, error, outcome }) => {
       const reason = outcome === "canceled" ? canceledReason(error) : describe(error);
       const money = await Money.compensateJob({ jobId, reason });
-      if (outcome === "canceled") await finish(jobId, "canceled");
+      if (outcome === "canceled") {
+        await finish(jobId, "canceled");
+        // Canceled is the last state of this path: nothing after it would release the job's secrets.
+        Secrets.release(jobId);
+      }
       return { refunded: money.refunded, reason };
     },
   );
