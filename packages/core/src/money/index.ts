@@ -478,13 +478,38 @@ export namespace Money {
       }
     } else if (gap < 0 && txn.type === "refund" && state?.chargeId) {
       const amount = Math.min(-gap, txn.amount);
-      const refund = await PaymentRail.use().refund({
-        chargeId: state.chargeId,
-        amount,
-        idempotencyKey: idempotencyKey(jobId, `refund:${txn.id}`),
-        metadata: { fg_account: accountId, fg_job: jobId, fg_ledger_key: `refund:${txn.id}` },
-      });
-      await bookRefund(jobId, refund.id, refund.amount, spend.currency, `refund:${txn.id}`, "vendor refund");
+      // Newest charge first: after a compensation the first charge can be fully refunded while a later re-bill
+      // (what the vendor is refunding now) is not. The order is fixed, so a replay makes the same choice.
+      const rebills = (await Ledger.forJob(jobId))
+        .filter((e) => e.kind === "recurring_charge" && e.reference)
+        .map((e) => e.reference as string)
+        .reverse();
+      for (const chargeId of [...rebills, state.chargeId]) {
+        try {
+          const refund = await PaymentRail.use().refund({
+            chargeId,
+            amount,
+            idempotencyKey: idempotencyKey(jobId, `refund:${txn.id}:${chargeId}`),
+            metadata: { fg_account: accountId, fg_job: jobId, fg_ledger_key: `refund:${txn.id}` },
+          });
+          await bookRefund(
+            jobId,
+            refund.id,
+            refund.amount,
+            spend.currency,
+            `refund:${txn.id}`,
+            "vendor refund",
+          );
+          return;
+        } catch (error) {
+          if (!(error instanceof VisibleError && error.code === "payment.refund_exceeds_charge")) throw error;
+        }
+      }
+      throw new VisibleError(
+        "payment",
+        "payment.refund_exceeds_charge",
+        `No charge of job ${jobId} has ${amount} left to pass a vendor refund back`,
+      );
     }
   }
 

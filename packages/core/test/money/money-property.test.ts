@@ -221,7 +221,11 @@ describe("money loop under random interleavings", () => {
           });
         },
       ),
-      { numRuns: 12 },
+      // FC_SEED and FC_PATH replay a counterexample fast-check reported (seed and path from its message).
+      {
+        numRuns: 12,
+        ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED), path: process.env.FC_PATH } : {}),
+      },
     );
   }, 600_000);
 });
