@@ -477,40 +477,59 @@ export namespace Money {
         });
       }
     } else if (gap < 0 && txn.type === "refund" && state?.chargeId) {
-      const amount = Math.min(-gap, txn.amount);
-      // Newest charge first: after a compensation the first charge can be fully refunded while a later re-bill
-      // (what the vendor is refunding now) is not. The order is fixed, so a replay makes the same choice.
-      const rebills = (await Ledger.forJob(jobId))
-        .filter((e) => e.kind === "recurring_charge" && e.reference)
-        .map((e) => e.reference as string)
-        .reverse();
-      for (const chargeId of [...rebills, state.chargeId]) {
-        try {
-          const refund = await PaymentRail.use().refund({
-            chargeId,
-            amount,
-            idempotencyKey: idempotencyKey(jobId, `refund:${txn.id}:${chargeId}`),
-            metadata: { fg_account: accountId, fg_job: jobId, fg_ledger_key: `refund:${txn.id}` },
-          });
-          await bookRefund(
-            jobId,
-            refund.id,
-            refund.amount,
-            spend.currency,
-            `refund:${txn.id}`,
-            "vendor refund",
-          );
-          return;
-        } catch (error) {
-          if (!(error instanceof VisibleError && error.code === "payment.refund_exceeds_charge")) throw error;
-        }
-      }
-      throw new VisibleError(
-        "payment",
-        "payment.refund_exceeds_charge",
-        `No charge of job ${jobId} has ${amount} left to pass a vendor refund back`,
-      );
+      await passVendorRefundBack(jobId, txn, Math.min(-gap, txn.amount), state.chargeId, spend.currency);
     }
+  }
+
+  const REFUND_FROM = "vendor refund from ";
+
+  /**
+   * Refunds a vendor's refund to the card on file, newest charge first: after a compensation the first charge
+   * can be fully refunded while later re-bills are not, and one refund may have to span several charges.
+   * What is left on each charge comes from the ledger (vendor refunds record their charge; every other refund
+   * came from the first charge), so a replay after a crash computes the same parts and keys.
+   */
+  async function passVendorRefundBack(
+    jobId: string,
+    txn: Card.Transaction,
+    amount: number,
+    firstChargeId: string,
+    currency: string,
+  ): Promise<void> {
+    const accountId = Actor.accountId();
+    const entries = await Ledger.forJob(jobId);
+    const refundedFrom = (chargeId: string) =>
+      entries
+        .filter((e) => e.kind === "refund" && e.memo === `${REFUND_FROM}${chargeId}`)
+        .reduce((n, e) => n + e.amount, 0);
+    const rebills = entries
+      .filter((e) => e.kind === "recurring_charge" && e.reference)
+      .map((e) => ({ id: e.reference as string, left: e.amount - refundedFrom(e.reference as string) }))
+      .reverse();
+    const allRefunds = entries.filter((e) => e.kind === "refund").reduce((n, e) => n + e.amount, 0);
+    const first = entries.find((e) => e.kind === "charge")?.amount ?? 0;
+    const fromRebills = rebills.reduce((n, r) => n + refundedFrom(r.id), 0);
+    const charges = [...rebills, { id: firstChargeId, left: first - (allRefunds - fromRebills) }];
+    let remaining = amount;
+    for (const charge of charges) {
+      const part = Math.min(remaining, charge.left);
+      if (part <= 0) continue;
+      const key = `refund:${txn.id}:${charge.id}`;
+      const refund = await PaymentRail.use().refund({
+        chargeId: charge.id,
+        amount: part,
+        idempotencyKey: idempotencyKey(jobId, key),
+        metadata: { fg_account: accountId, fg_job: jobId, fg_ledger_key: key },
+      });
+      await bookRefund(jobId, refund.id, refund.amount, currency, key, `${REFUND_FROM}${charge.id}`);
+      remaining -= part;
+      if (remaining === 0) return;
+    }
+    throw new VisibleError(
+      "payment",
+      "payment.refund_exceeds_charge",
+      `The charges of job ${jobId} have ${amount - remaining} of ${amount} left to pass a vendor refund back`,
+    );
   }
 
   /** Books a provider object that carries fg's ledger key in its metadata (webhook catch-up). */
