@@ -191,31 +191,14 @@ export namespace Card {
       if (held) await CardEntity.patch({ accountId, id: card.id }).subtract({ held }).go();
       return decideAndRecord(card, request);
     }
-    if (result.approved) {
-      await Ledger.record({
-        kind: "authorization",
-        jobId: card.jobId,
-        amount,
-        currency,
-        reference: request.id,
-        memo: merchantName.slice(0, 200),
-        key: `auth:${request.id}`,
-      });
-    }
-    await JobEvent.append({
-      jobId: card.jobId,
-      type: "card.authorization",
-      data: {
-        authorizationId: request.id,
-        cardId: card.id,
-        last4: card.last4,
-        merchant: merchantName,
-        amount,
-        currency,
-        approved: result.approved,
-        reason: result.reason,
-        recurring: result.recurring,
-      },
+    await bookAuthorization(card, {
+      id: request.id,
+      amount,
+      currency,
+      merchantName,
+      approved: result.approved,
+      reason: result.reason,
+      recurring: result.recurring,
     });
     return { approved: result.approved, reason: result.reason, authorizationId: request.id };
   }
@@ -260,35 +243,61 @@ export namespace Card {
         }
         if (authorization.approved) {
           await CardEntity.patch({ accountId, id: card.id }).add({ held: amount }).go();
-          await Ledger.record({
-            kind: "authorization",
-            jobId: card.jobId,
-            amount,
-            currency,
-            reference: authorization.id,
-            memo: merchantName.slice(0, 200),
-            key: `auth:${authorization.id}`,
-          });
         }
-        await JobEvent.append({
-          jobId: card.jobId,
-          type: "card.authorization",
-          data: {
-            authorizationId: authorization.id,
-            cardId: card.id,
-            last4: card.last4,
-            merchant: merchantName,
-            amount,
-            currency,
-            approved: authorization.approved,
-            reason: "decided_by_issuer",
-            recurring: false,
-          },
+        await bookAuthorization(card, {
+          id: authorization.id,
+          amount,
+          currency,
+          merchantName,
+          approved: authorization.approved,
+          reason: "decided_by_issuer",
+          recurring: false,
         });
         return { recorded: true };
       });
     },
   );
+
+  /** An authorization in the ledger (when approved) and on the job's event stream, whoever decided it. */
+  async function bookAuthorization(
+    card: { id: string; jobId: string; last4: string },
+    auth: {
+      id: string;
+      amount: number;
+      currency: string;
+      merchantName: string;
+      approved: boolean;
+      reason: string;
+      recurring: boolean;
+    },
+  ): Promise<void> {
+    if (auth.approved) {
+      await Ledger.record({
+        kind: "authorization",
+        jobId: card.jobId,
+        amount: auth.amount,
+        currency: auth.currency,
+        reference: auth.id,
+        memo: auth.merchantName.slice(0, 200),
+        key: `auth:${auth.id}`,
+      });
+    }
+    await JobEvent.append({
+      jobId: card.jobId,
+      type: "card.authorization",
+      data: {
+        authorizationId: auth.id,
+        cardId: card.id,
+        last4: card.last4,
+        merchant: auth.merchantName,
+        amount: auth.amount,
+        currency: auth.currency,
+        approved: auth.approved,
+        reason: auth.reason,
+        recurring: auth.recurring,
+      },
+    });
+  }
 
   /** Recurring spend on the card this month; the purchase made during the job does not count against it. */
   async function approvedSince(cardId: string, since: Date): Promise<number> {
