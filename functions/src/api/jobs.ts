@@ -74,7 +74,7 @@ export const jobs = router()
       request: { params: JobId },
       responses: { 200: json(Info), ...problems(400, 403, 404) },
     }),
-    async (c) => c.json(await Job.get(c.req.valid("param"))),
+    async (c) => c.json(await Job.peek(c.req.valid("param"))),
   )
   .openapi(
     createRoute({

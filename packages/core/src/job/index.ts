@@ -13,6 +13,7 @@ import { VisibleError } from "../util/error.ts";
 import { fn } from "../util/fn.ts";
 import { Id } from "../util/id.ts";
 import { type Page, PageInput } from "../util/page.ts";
+import { singleFlight } from "../util/single-flight.ts";
 import { VendorCatalog } from "../vendor/catalog.ts";
 import { Vendor } from "../vendor/index.ts";
 import { JobEntity } from "./job.entity.ts";
@@ -103,6 +104,18 @@ export namespace Job {
 
   export const get = fn(z.object({ id: Id.schema("job") }).strict(), async ({ id }): Promise<Info> => {
     return toInfo(await load(id));
+  });
+
+  const sharedLoads = singleFlight<JobItem>();
+
+  /**
+   * The job as a client polling its status sees it: concurrent peeks at the same job share one
+   * consistent DynamoDB read, so a peek can miss a write made while that read was in flight. Read
+   * with `get` before deciding anything.
+   */
+  export const peek = fn(z.object({ id: Id.schema("job") }).strict(), async ({ id }): Promise<Info> => {
+    const accountId = Actor.accountId();
+    return toInfo(await sharedLoads(`${accountId}/${id}`, () => load(id)));
   });
 
   export const list = fn(
