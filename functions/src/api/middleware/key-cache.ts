@@ -1,4 +1,5 @@
 import { type Actor, ApiKey } from "@fg/core";
+import { singleFlight } from "@fg/core/util/single-flight";
 
 const TTL_MS = 5_000;
 const MAX_ENTRIES = 10_000;
@@ -9,17 +10,23 @@ interface Entry {
 }
 
 const entries = new Map<string, Entry>();
+const verifying = singleFlight<Actor.Account | undefined>();
+/** Bumped by every revocation here, so a verification that raced one is not trusted. */
+let generation = 0;
 
 /**
  * Verified keys are remembered for a few seconds so a hot client does not cost a DynamoDB query per
  * request. A revocation through this instance takes effect at once; through another, within TTL_MS.
- * Entries are keyed by the key's hash, never the secret.
+ * Entries are keyed by the key's hash, never the secret. When an entry expires under load, the
+ * requests that find it expired wait for one verification instead of each running their own.
  */
 export async function verifyCached(secret: string): Promise<Actor.Account | undefined> {
   const hash = ApiKey.hash(secret);
   const hit = entries.get(hash);
   if (hit && hit.until > Date.now()) return hit.actor;
-  const actor = await ApiKey.verify({ secret });
+  const started = generation;
+  let actor = await verifying(hash, () => ApiKey.verify({ secret }));
+  if (generation !== started) actor = await ApiKey.verify({ secret });
   if (!actor) {
     entries.delete(hash);
     return undefined;
@@ -30,6 +37,7 @@ export async function verifyCached(secret: string): Promise<Actor.Account | unde
 }
 
 export function forgetKey(apiKeyId: string): void {
+  generation++;
   for (const [hash, entry] of entries) {
     if (entry.actor.properties.apiKeyId === apiKeyId) entries.delete(hash);
   }
