@@ -5,7 +5,7 @@ import { RateLimitCounterEntity } from "./rate-limit-counter.entity.ts";
 
 /** Below this share of the budget, hits are counted locally and written in batches. */
 const EXACT_ABOVE = 0.8;
-const FLUSH_EVERY_HITS = 25;
+const FLUSH_EVERY_HITS = 100;
 const FLUSH_EVERY_MS = 1_000;
 
 interface Window {
