@@ -6,12 +6,16 @@ import { tooLarge } from "../problem.ts";
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
-export const limitBody: MiddlewareHandler<ApiEnv> = bodyLimit({
+const limit = bodyLimit({
   maxSize: MAX_BODY_BYTES,
   onError: () => {
     throw tooLarge();
   },
 });
+
+/** GET and HEAD bodies are never read, so they skip the check (which would build a full Request). */
+export const limitBody: MiddlewareHandler<ApiEnv> = (c, next) =>
+  c.req.method === "GET" || c.req.method === "HEAD" ? next() : limit(c, next);
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 

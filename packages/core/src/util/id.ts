@@ -1,3 +1,4 @@
+import { randomFillSync } from "node:crypto";
 import { monotonicFactory } from "ulid";
 import { z } from "zod";
 
@@ -25,7 +26,19 @@ const prefixes = {
 
 export type IdKind = keyof typeof prefixes;
 
-const ulid = monotonicFactory();
+const pool = new Uint8Array(4096);
+let drawn = pool.length;
+
+/** Cryptographic randomness drawn a pool at a time: ulid's default asks the OS once per character. */
+function pooledRandom(): number {
+  if (drawn === pool.length) {
+    randomFillSync(pool);
+    drawn = 0;
+  }
+  return (pool[drawn++] as number) / 256;
+}
+
+const ulid = monotonicFactory(pooledRandom);
 
 export namespace Id {
   /** A prefixed ULID; pass `at` (epoch ms) when the id must carry the same instant as a stored timestamp. */
