@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { Config } from "@fg/core";
 import sparticuz from "@sparticuz/chromium";
-import { type Browser, type BrowserContext, chromium } from "playwright-core";
+import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { createSsrfGuard, type SsrfGuard } from "./ssrf.ts";
 
 export const CHROMIUM_FLAGS = [
@@ -82,4 +82,39 @@ export async function newJobContext(browser: Browser, options: JobContextOptions
     }
   });
   return { context, guard };
+}
+
+interface StorageGlobals {
+  location: { origin: string };
+  localStorage: { length: number; key(i: number): string | null; getItem(k: string): string | null };
+}
+
+/**
+ * The session to save (Playwright's storage-state shape): every cookie of the context plus the local storage
+ * of the origins the page has open. `context.storageState()` would also open a hidden page for every other
+ * origin the job ever touched (the card network's checkout frame, for one) to read storage no vendor session
+ * depends on.
+ */
+export async function sessionState(context: BrowserContext, page: Page | undefined): Promise<string> {
+  const cookies = await context.cookies();
+  const origins = new Map<string, { name: string; value: string }[]>();
+  for (const frame of page && !page.isClosed() ? page.frames() : []) {
+    const entry = await frame
+      .evaluate(() => {
+        const g = globalThis as unknown as StorageGlobals;
+        const items: { name: string; value: string }[] = [];
+        for (let i = 0; i < g.localStorage.length; i++) {
+          const name = g.localStorage.key(i);
+          if (name !== null) items.push({ name, value: g.localStorage.getItem(name) ?? "" });
+        }
+        return { origin: g.location.origin, items };
+      })
+      .catch(() => undefined);
+    if (entry && entry.items.length > 0 && entry.origin.startsWith("http"))
+      origins.set(entry.origin, entry.items);
+  }
+  return JSON.stringify({
+    cookies,
+    origins: [...origins].map(([origin, localStorage]) => ({ origin, localStorage })),
+  });
 }

@@ -7,13 +7,14 @@ import { Vault } from "@fg/core/vault/index";
 import { VendorCatalog } from "@fg/core/vendor/catalog";
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { type ArtifactStore, localArtifacts } from "./artifacts.ts";
-import { launchBrowser, newJobContext } from "./browser.ts";
+import { launchBrowser, newJobContext, sessionState } from "./browser.ts";
 import { PATTERNS, type PageType } from "./classify.ts";
 import type { Planner, PrimitiveContext, PrimitiveResult } from "./primitives/context.ts";
 import { deterministicPlanner } from "./primitives/deterministic.ts";
 import type { Primitive } from "./primitives/names.ts";
 import { skillFor } from "./skills/index.ts";
 import type { Skill } from "./skills/skill.ts";
+import { timed } from "./timing.ts";
 import { type Observation, ToolError, Tools } from "./tools.ts";
 
 export interface AgentEvent {
@@ -90,6 +91,7 @@ const MAX_ATTEMPTS = 3;
 const EMAIL_TIMEOUT_MS = 90_000;
 
 const ALTERNATIVE: Partial<Record<Primitive, Primitive>> = { login: "forgot_password" };
+const SESSION_CHANGING = new Set<Primitive>(["signup", "login", "verify_email", "forgot_password"]);
 
 function isBrowserFailure(error: unknown): boolean {
   const message = String((error as Error)?.message ?? error);
@@ -382,6 +384,24 @@ export async function runAgent(input: RunAgentInput): Promise<AgentResult> {
       }
     }
     let identityRef = known.loginIdentityRef;
+    // The sign-up identity (inbox, password in the vault): a new account always starts with a sign-up, so it
+    // is prepared while the browser opens the vendor's page.
+    const newIdentity = async (): Promise<string> => {
+      inbox ??= (await email.createInbox(input.jobId)).address;
+      const password = newPassword();
+      secrets.register("EMAIL", inbox);
+      secrets.register("PASSWORD", password);
+      const { ref } = await Vault.use().put({
+        kind: "password",
+        value: JSON.stringify({ email: inbox, password, inbox }),
+        vendor: input.vendor,
+        label: "login",
+      });
+      return ref;
+    };
+    let identity = identityRef ? undefined : newIdentity();
+    // Awaited where it is used; a failure surfaces there, not as an unhandled rejection.
+    identity?.catch(() => undefined);
 
     await emit("agent.started", {
       vendor: input.vendor,
@@ -398,7 +418,9 @@ export async function runAgent(input: RunAgentInput): Promise<AgentResult> {
           run.lastUrl ??
           (run.storageState && skill.paths?.dashboard
             ? new URL(skill.paths.dashboard, baseUrl).href
-            : baseUrl);
+            : !run.accountExists && skill.paths?.signup
+              ? new URL(skill.paths.signup, baseUrl).href
+              : baseUrl);
         await t.navigate(start);
         if (run.storageState && run.accountExists && !run.authed && relaunch === 0) {
           const o = await look();
@@ -413,7 +435,7 @@ export async function runAgent(input: RunAgentInput): Promise<AgentResult> {
             unapplied = undefined;
             continue;
           }
-          const o = await look();
+          const o = await timed("run.look", () => look());
           if (o.page.type === "captcha") throw new Stop("needs_human", "The vendor asks for a CAPTCHA");
           if (run.authed && o.page.type === "login") {
             run.authed = false;
@@ -424,25 +446,17 @@ export async function runAgent(input: RunAgentInput): Promise<AgentResult> {
           if (stats.primitives >= MAX_PRIMITIVE_RUNS)
             throw new Stop("failed", "Too many steps without finishing");
           if (next === "signup" && !identityRef) {
-            inbox ??= (await email.createInbox(input.jobId)).address;
-            const password = newPassword();
-            secrets.register("EMAIL", inbox);
-            secrets.register("PASSWORD", password);
-            const { ref } = await Vault.use().put({
-              kind: "password",
-              value: JSON.stringify({ email: inbox, password, inbox }),
-              vendor: input.vendor,
-              label: "login",
-            });
-            identityRef = ref;
+            identity ??= newIdentity();
+            identityRef = await identity;
           }
           if ((next === "forgot_password" || next === "verify_email") && !inbox) {
             throw new Stop("needs_human", "The account's mailbox is not one fg can read");
           }
           if (next === "signup" || next === "login" || next === "forgot_password")
             mailSince = new Date(Date.now() - 1000).toISOString();
-          unapplied = { primitive: next, result: await attempt(next) };
-          await apply(unapplied.primitive, unapplied.result);
+          const result = await timed(`primitive.${next}`, () => attempt(next));
+          unapplied = { primitive: next, result };
+          await timed("run.apply", () => apply(next, result));
           unapplied = undefined;
           // Record the login as soon as the account exists: a rerun after a crash must log in, not sign up again.
           if (next === "signup" && run.accountExists && identityRef && !known.loginIdentityRef) {
@@ -469,7 +483,9 @@ export async function runAgent(input: RunAgentInput): Promise<AgentResult> {
     }
 
     if (run.accountExists && identityRef) {
-      const state = context ? JSON.stringify(await context.storageState()) : undefined;
+      const state = context
+        ? await timed("run.finalState", () => sessionState(context as BrowserContext, page))
+        : undefined;
       const session = state
         ? await Vault.use().put({
             kind: "session_state",
@@ -517,7 +533,12 @@ export async function runAgent(input: RunAgentInput): Promise<AgentResult> {
       if (result.status === "done") {
         run.completed.push(current);
         run.lastUrl = page?.url();
-        run.storageState = JSON.stringify(await context?.storageState());
+        // What a relaunch restores. Only these primitives change who the browser is signed in as; the others
+        // leave the session as it was, so saving it after them would only cost time on every step.
+        if (SESSION_CHANGING.has(current))
+          run.storageState = await timed("run.storageState", async () =>
+            context ? sessionState(context, page) : run.storageState,
+          );
       }
       await emit("agent.primitive.ended", {
         primitive: current,

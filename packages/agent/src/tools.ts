@@ -1,8 +1,9 @@
 import type { SecretName, SecretRegistry } from "@fg/core/secret/index";
-import type { Frame, Locator, Page } from "playwright-core";
+import type { Frame, Locator, Page, Request } from "playwright-core";
 import { classify, type PageClass } from "./classify.ts";
 import { scrubKeyCandidates } from "./key-shape.ts";
 import { boundSnapshot, parseSnapshot, type SnapshotNode } from "./snapshot.ts";
+import { timed } from "./timing.ts";
 
 export interface Target {
   ref?: string;
@@ -50,6 +51,18 @@ export class ToolError extends Error {
 const REFERENCE = /\{\{([A-Z_]+)\}\}/;
 /** A snapshot is reused only while no frame saw a DOM mutation and for at most this long. */
 const REUSE_MS = 2_000;
+/**
+ * How long the DOM must stay unchanged before an action counts as finished. Pending requests are waited
+ * for separately, so this only has to cover rendering batched over a few animation frames.
+ */
+const QUIET_MS = 30;
+/** Requests whose answer usually changes the page; images, fonts, beacons and streams are not waited on. */
+const WAITED_ON = new Set(["document", "fetch", "xhr"]);
+/**
+ * A fetch or XHR pending longer than this is treated as background (a long poll), not as the page's answer.
+ * A pending document is always waited for (within the settle bound): the page is about to be replaced.
+ */
+const REQUEST_WAIT_MS = 2_000;
 const PROBE_KEY = `__fg_probe_${Math.random().toString(36).slice(2)}`;
 
 interface CachedSnapshot {
@@ -57,6 +70,9 @@ interface CachedSnapshot {
   /** Per-frame document id + mutation count taken just before the snapshot. */
   token: string;
   at: number;
+  /** Read once per snapshot: a title change or any other DOM change is a mutation and drops the cache. */
+  title?: string;
+  htmlChars?: number;
 }
 
 /** The browser actions both planners drive. Every string that leaves here is redacted. */
@@ -66,11 +82,20 @@ export class Tools {
   last?: Observation;
   /** The latest ai-mode snapshot (also what `aria-ref=` resolves against) while nothing changed since. */
   private cache?: CachedSnapshot;
+  /** The raw snapshot behind `last`: what the caller last saw, the baseline `waitFor` compares against. */
+  private seen?: string;
+  /** Each frame's "<document id>:<mutations>" as of the last probe. */
+  private probed?: { frame: Frame; count: string | undefined }[];
+  /** Requests (document, fetch, XHR) the page is still waiting on and when each started, per page. */
+  private readonly inFlight = new WeakMap<Page, Map<Request, number>>();
 
   constructor(readonly host: ToolHost) {}
 
   private get page(): Page {
-    return this.host.page();
+    const page = this.host.page();
+    // Track its requests from the first use, so a request an action starts is never missed.
+    this.pending(page);
+    return page;
   }
 
   private record(tool: string, result: string, target?: Target, input?: string): string {
@@ -94,17 +119,26 @@ export class Tools {
    */
   async observe(): Promise<Observation> {
     const page = this.page;
-    const token = await this.probe();
+    const token = await timed("observe.probe", () => this.probe());
     const cached = this.cache && token && this.cache.token === token && Date.now() - this.cache.at < REUSE_MS;
     // Parsing and redaction always rerun: secrets registered since the last look must be redacted too.
-    const raw = cached && this.cache ? this.cache.raw : await this.rawSnapshot(page, token);
+    const raw =
+      cached && this.cache
+        ? this.cache.raw
+        : await timed("observe.snapshot", () => this.rawSnapshot(page, token));
+    this.seen = raw;
+    const entry = this.cache?.raw === raw ? this.cache : undefined;
+    const [title, htmlChars] = await Promise.all([
+      entry?.title ?? page.title().catch(() => ""),
+      entry?.htmlChars ?? (this.host.measureHtml ? this.htmlSize() : 0),
+    ]);
+    if (entry) Object.assign(entry, { title, htmlChars });
     const nodes = parseSnapshot(raw);
-    const htmlChars = this.host.measureHtml ? await this.htmlSize() : 0;
     const scrubbed = scrubKeyCandidates(raw, this.host.secrets);
     const text = boundSnapshot(this.host.secrets.redact(scrubbed), this.host.snapshotTokens);
     this.last = {
       url: this.host.secrets.redact(page.url()),
-      title: this.host.secrets.redact(await page.title().catch(() => "")),
+      title: this.host.secrets.redact(title),
       nodes,
       page: classify(nodes, page.url()),
       text,
@@ -138,13 +172,42 @@ export class Tools {
     const parts = await Promise.all(
       frames.map((frame) =>
         Promise.race([
-          frame.evaluate(probeInPage, PROBE_KEY).catch(() => undefined),
+          frame.evaluate<string>(inPage(PROBE, PROBE_KEY)).catch(() => undefined),
           new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 1_000).unref()),
         ]),
       ),
     );
+    this.probed = frames.map((frame, i) => ({ frame, count: parts[i] }));
     if (parts.some((p) => p === undefined)) return undefined;
     return frames.map((f, i) => `${f.url()}#${parts[i]}`).join("|");
+  }
+
+  /**
+   * Pauses until any frame's DOM mutates after the last probe (or a frame navigates), at most `ms`: polling
+   * loops wake up on the change itself instead of sleeping through it.
+   */
+  private async nextChange(ms: number): Promise<void> {
+    const page = this.page;
+    let timer: NodeJS.Timeout | undefined;
+    let onNavigated: (() => void) | undefined;
+    const waits = (this.probed ?? []).map(({ frame, count }) =>
+      frame
+        .evaluate<void>(inPage(NEXT, [PROBE_KEY, count ?? "", ms]))
+        .catch(() => new Promise<void>(() => undefined)),
+    );
+    try {
+      await Promise.race([
+        ...waits,
+        new Promise<void>((resolve) => {
+          timer = setTimeout(resolve, ms);
+          onNavigated = () => resolve();
+          page.once("framenavigated", onNavigated);
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+      if (onNavigated) page.off("framenavigated", onNavigated);
+    }
   }
 
   private async rawSnapshot(page: Page, token?: string): Promise<string> {
@@ -203,7 +266,7 @@ export class Tools {
    */
   async click(target: Target, options: { timeoutMs?: number; orGone?: boolean } = {}): Promise<string> {
     const locator = await this.locate(target);
-    const before = await this.before();
+    const before = await timed("click.before", () => this.before());
     this.invalidate();
     const click = locator.click({ timeout: options.timeoutMs ?? 10_000 }).then(() => "clicked" as const);
     const gone = options.orGone
@@ -212,7 +275,7 @@ export class Tools {
           .then(() => "gone" as const)
           .catch(() => new Promise<never>(() => undefined))
       : new Promise<never>(() => undefined);
-    const outcome = await Promise.race([click, gone]).catch((error: unknown) => {
+    const outcome = await timed("click.press", () => Promise.race([click, gone])).catch((error: unknown) => {
       if ((error as Error).name === "TimeoutError")
         throw new ToolError(
           `Could not click ${target.role ?? ""} "${target.name ?? target.ref ?? ""}": it stayed hidden or covered`,
@@ -230,7 +293,7 @@ export class Tools {
     const value = this.host.secrets.resolve(text);
     if (REFERENCE.test(text)) this.masked.push(locator);
     this.invalidate();
-    await locator.fill(value, { timeout: 10_000 });
+    await timed("type.fill", () => locator.fill(value, { timeout: 10_000 }));
     if (options.submit) {
       const before = await this.fingerprint();
       this.invalidate();
@@ -265,7 +328,10 @@ export class Tools {
     return this.record("press", "pressed", target, key);
   }
 
-  /** Waits for the page to change, or for some text to appear; bounded, event-driven, never a fixed sleep. */
+  /**
+   * Waits for the page to differ from what the last look showed (so a change that landed between that look
+   * and this call counts), or for some text to appear; bounded, event-driven, never a fixed sleep.
+   */
   async waitFor(options: { text?: string; timeoutMs?: number } = {}): Promise<string> {
     const timeout = options.timeoutMs ?? 15_000;
     if (options.text) {
@@ -280,11 +346,12 @@ export class Tools {
             .catch(() => 0);
           if (found > 0) return this.record("wait_for", "appeared", undefined, options.text);
         }
-        await this.quiet(250, 1_000);
+        await this.probe();
+        await this.nextChange(Math.min(500, Math.max(0, deadline - Date.now())));
       }
       return this.record("wait_for", "timed out", undefined, options.text);
     }
-    const before = await this.before();
+    const before = this.seen ?? (await this.before());
     const changed = await this.untilChanged(before, timeout);
     return this.record("wait_for", changed ? "page changed" : "no change");
   }
@@ -380,77 +447,137 @@ export class Tools {
    */
   private async untilChanged(before: string, timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
+    const start = withoutFocus(before);
     let seen: string | undefined;
     while (Date.now() < deadline) {
       await this.page.waitForLoadState("domcontentloaded", { timeout: timeoutMs }).catch(() => undefined);
       const token = await this.probe();
       if (token === undefined || token !== seen) {
         seen = token;
-        if ((await this.fingerprint()) !== before) return true;
+        if (withoutFocus(await this.fingerprint()) !== start) return true;
       }
-      await this.quiet(50, 500);
+      await this.nextChange(Math.min(250, Math.max(0, deadline - Date.now())));
     }
     return false;
   }
 
-  /** Lets the page finish what an action started: navigation, then the DOM going quiet. */
+  /**
+   * Lets the page finish what an action started: the page changing (when a `before` is given), the new
+   * document loading, no request it started still pending, and the DOM going quiet.
+   */
   async settle(before?: string): Promise<void> {
-    if (before !== undefined) await this.untilChanged(before, 3_000);
-    await this.page.waitForLoadState("domcontentloaded", { timeout: 30_000 }).catch(() => undefined);
-    await this.quiet(120, 4_000);
+    if (before !== undefined) await timed("settle.change", () => this.untilChanged(before, 3_000));
+    await timed("settle.load", () =>
+      this.page.waitForLoadState("domcontentloaded", { timeout: 30_000 }).catch(() => undefined),
+    );
+    // After a plain load nothing has looked at the new page yet: take that look while the DOM goes quiet. A
+    // mutation after it changes the probe token, so the next observe takes a fresh snapshot instead.
+    const look = before === undefined ? this.fingerprint() : undefined;
+    await timed("settle.quiet", () => this.quiet(QUIET_MS, 4_000));
+    await look;
   }
 
-  /** Resolves once the DOM saw no mutation for `quietMs` (or after `maxMs`). */
+  /**
+   * Resolves once no document, fetch or XHR request of the page is pending (fetch and XHR only for up to
+   * REQUEST_WAIT_MS) and the DOM then saw no mutation for `quietMs` (time it was already quiet counts), or
+   * after `maxMs`.
+   */
   private async quiet(quietMs: number, maxMs: number): Promise<void> {
-    await this.page
-      .evaluate(quietInPage, [quietMs, maxMs] as const)
-      .catch(() => this.page.waitForLoadState("domcontentloaded").catch(() => undefined));
-  }
-}
-
-interface PageGlobals {
-  MutationObserver: new (
-    cb: () => void,
-  ) => { observe(target: unknown, options: object): void; disconnect(): void };
-  document: unknown;
-}
-
-// Runs inside the page; the package compiles without DOM typings, hence the narrow cast.
-function quietInPage([quietMs, maxMs]: readonly [number, number]): Promise<void> {
-  const g = globalThis as unknown as PageGlobals;
-  return new Promise<void>((resolve) => {
-    let timer = setTimeout(done, quietMs);
-    const cap = setTimeout(done, maxMs);
-    const observer = new g.MutationObserver(() => {
-      clearTimeout(timer);
-      timer = setTimeout(done, quietMs);
-    });
-    observer.observe(g.document, { subtree: true, childList: true, attributes: true, characterData: true });
-    function done() {
-      observer.disconnect();
-      clearTimeout(timer);
-      clearTimeout(cap);
-      resolve();
+    const page = this.page;
+    const requests = this.pending(page);
+    const waiting = () =>
+      [...requests].some(
+        ([request, at]) => request.resourceType() === "document" || Date.now() - at < REQUEST_WAIT_MS,
+      );
+    const deadline = Date.now() + maxMs;
+    while (Date.now() < deadline) {
+      while (waiting() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      await page
+        .evaluate(inPage(QUIET, [PROBE_KEY, quietMs, Math.max(0, deadline - Date.now())]))
+        .catch(() => page.waitForLoadState("domcontentloaded").catch(() => undefined));
+      if (!waiting()) return;
     }
-  });
+  }
+
+  /** The page's pending requests, tracked from the first time the tools see the page. */
+  private pending(page: Page): Map<Request, number> {
+    let pending = this.inFlight.get(page);
+    if (!pending) {
+      const requests = new Map<Request, number>();
+      pending = requests;
+      this.inFlight.set(page, requests);
+      page.on("request", (request) => {
+        if (WAITED_ON.has(request.resourceType())) requests.set(request, Date.now());
+      });
+      const done = (request: Request) => void requests.delete(request);
+      page.on("requestfinished", done);
+      page.on("requestfailed", done);
+    }
+    return pending;
+  }
 }
 
-// Runs inside each frame; installs a mutation counter on first call and reports "<doc id>:<count>".
-function probeInPage(key: string): string {
-  const g = globalThis as unknown as Record<string, unknown> & PageGlobals;
-  let probe = g[key] as { id: string; n: number; o: { takeRecords(): unknown[] } } | undefined;
-  if (!probe) {
-    const state = { id: Math.random().toString(36).slice(2), n: 0, o: undefined as never };
-    const observer = new g.MutationObserver(() => {
-      state.n++;
-    }) as unknown as { observe(t: unknown, o: object): void; takeRecords(): unknown[] };
-    observer.observe(g.document, { subtree: true, childList: true, attributes: true, characterData: true });
-    state.o = observer as never;
-    Object.defineProperty(g, key, { value: state, enumerable: false });
-    probe = state;
+// Page-side helpers, kept as source text: a transpiler that preserves function names (tsx, esbuild's
+// keepNames) injects a `__name` helper into compiled functions, which does not exist inside the page, and
+// the evaluation would fail (silently, since the callers tolerate navigation errors).
+
+/** Installs, once per document, a mutation counter that also remembers when the DOM last changed. */
+const WATCH = `(key) => {
+  let w = globalThis[key];
+  if (!w) {
+    const nav = performance.getEntriesByType("navigation")[0];
+    const parsed = nav && nav.domContentLoadedEventEnd > 0 ? nav.domContentLoadedEventEnd : performance.now();
+    w = { id: Math.random().toString(36).slice(2), n: 0, last: parsed };
+    w.o = new MutationObserver((records) => { w.n += records.length; w.last = performance.now(); });
+    w.o.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+    Object.defineProperty(globalThis, key, { value: w, enumerable: false });
   }
-  probe.n += probe.o.takeRecords().length;
-  return `${probe.id}:${probe.n}`;
+  const pending = w.o.takeRecords().length;
+  if (pending) { w.n += pending; w.last = performance.now(); }
+  return w;
+}`;
+
+/** "<document id>:<mutations so far>". */
+const PROBE = `(key) => { const w = (${WATCH})(key); return w.id + ":" + w.n; }`;
+
+/**
+ * Resolves once the DOM has seen no mutation for quietMs, counting the quiet time that already passed
+ * (a page that settled while the agent was busy costs nothing), or after maxMs.
+ */
+const QUIET = `([key, quietMs, maxMs]) => new Promise((resolve) => {
+  const w = (${WATCH})(key);
+  const deadline = performance.now() + maxMs;
+  const check = () => {
+    const pending = w.o.takeRecords().length;
+    if (pending) { w.n += pending; w.last = performance.now(); }
+    const now = performance.now();
+    const left = quietMs - (now - w.last);
+    if (left <= 0 || now >= deadline) resolve();
+    else setTimeout(check, Math.min(left, deadline - now));
+  };
+  check();
+})`;
+
+/** Resolves when the frame's mutation count moves past `count` ("<doc id>:<n>" from the probe), or after ms. */
+const NEXT = `([key, count, ms]) => new Promise((resolve) => {
+  const w = (${WATCH})(key);
+  if (w.id + ":" + w.n !== count) return resolve();
+  const observer = new MutationObserver(() => { observer.disconnect(); clearTimeout(timer); resolve(); });
+  observer.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+  const timer = setTimeout(() => { observer.disconnect(); resolve(); }, ms);
+})`;
+
+/** A call expression: Playwright evaluates a string as an expression and does not call a function it yields. */
+function inPage(source: string, arg: unknown): string {
+  return `(${source})(${JSON.stringify(arg)})`;
+}
+
+/**
+ * The snapshot minus the focus marker. Clicking a button focuses it, which alone changes the snapshot; that
+ * is not the page reacting (a form posted with fetch has not answered yet).
+ */
+function withoutFocus(raw: string): string {
+  return raw.replace(/ \[active\]/g, "");
 }
 
 function pickSecret(text: string, pattern?: RegExp): string | undefined {

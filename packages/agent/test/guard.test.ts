@@ -18,10 +18,15 @@ let base: string;
 const pages: Record<string, string> = {
   "/metadata": `<h1>Docs</h1><img src="http://169.254.169.254/latest/meta-data/iam/"><script>fetch("http://169.254.169.254/latest/api/token").catch(() => {})</script>`,
   "/form": `<h1>Sign up</h1><label>Email <input id="email"></label><label>Password <input id="pw" type="password"></label><button>Create account</button>`,
+  "/save": `<h1>Profile</h1><p id="status">Not saved</p><button onclick="document.getElementById('status').textContent = 'Saving…'; fetch('/slow').then((r) => r.text()).then((t) => { document.getElementById('status').textContent = t; })">Save</button>`,
 };
 
 beforeAll(async () => {
   server = createServer((req, res) => {
+    if (req.url === "/slow") {
+      setTimeout(() => res.end("Saved"), 800);
+      return;
+    }
     res.writeHead(200, { "content-type": "text/html" });
     res.end(`<!doctype html><html><body>${pages[req.url ?? ""] ?? "<h1>Home</h1>"}</body></html>`);
   });
@@ -152,6 +157,14 @@ describe("perception and tools", () => {
       });
       expect(probe).toEqual([255, 0, 255, 255]);
       expect(JSON.stringify(tools.actions)).not.toContain("Sup3r-secret-pass!");
+    });
+  });
+
+  it("finishes a click only once the request it started has answered and the page shows it", async () => {
+    await withPage("/save", async (page, tools) => {
+      await tools.click({ role: "button", name: "Save" });
+      expect(await page.locator("#status").textContent()).toBe("Saved");
+      expect((await tools.observe()).text).toContain("Saved");
     });
   });
 

@@ -7,6 +7,7 @@ import {
   FORM_ERRORS,
   fields,
   findAction,
+  inside,
   KEY_PATHS,
   LOGIN_PATHS,
   linkUnderApiHeading,
@@ -367,17 +368,25 @@ const routines: Record<Primitive, Routine> = {
     let o = await ctx.look();
     const signedOut = guard(o, true);
     if (signedOut) return signedOut;
-    for (const key of keyValues(o, ctx)) ctx.knownKeys.add(key);
-    const create = [
-      ...(ctx.skill.wording?.createKey ? [ctx.skill.wording.createKey] : []),
-      /^(\+ ?)?(create|generate|new|add)( a)?( new)?( api| secret| access| personal access)? (key|token|password)$/i,
-      /(create|generate|new|add).*(key|token|password)/i,
-      /^(create|generate|new)$/i,
-    ];
-    const button = findAction(o.nodes, create, { roles: ["button", "link"] });
-    if (!button) return fail("No button to create a key", true, "not_found");
-    await ctx.tools.click(target(button));
-    o = await ctx.look();
+    // A retry can find the key dialog of an earlier attempt still open (modal: everything behind it is
+    // covered). Its key is this job's, and a half-done form there is finished rather than started again.
+    // A page that already is the creation form (a "Key name" field) is filled in directly too.
+    const onForm = fields(o.nodes).some(
+      (f) => /key|token|credential/i.test(f.name) && valueForField(f, ctx, "key") !== undefined,
+    );
+    if (keyDialog(o) === undefined && !onForm) {
+      for (const key of keyValues(o, ctx)) ctx.knownKeys.add(key);
+      const create = [
+        ...(ctx.skill.wording?.createKey ? [ctx.skill.wording.createKey] : []),
+        /^(\+ ?)?(create|generate|new|add)( a)?( new)?( api| secret| access| personal access)? (key|token|password)$/i,
+        /(create|generate|new|add).*(key|token|password)/i,
+        /^(create|generate|new)$/i,
+      ];
+      const button = findAction(o.nodes, create, { roles: ["button", "link"] });
+      if (!button) return fail("No button to create a key", true, "not_found");
+      await ctx.tools.click(target(button));
+      o = await ctx.look();
+    }
     for (let step = 0; step < 3; step++) {
       if (keyVisible(o, ctx) || findReveal(o, ctx)) return ok();
       const dialog = openDialog(o.nodes);
@@ -400,7 +409,18 @@ const routines: Record<Primitive, Routine> = {
       );
       if (!confirm) break;
       await ctx.tools.click(target(confirm));
-      o = await ctx.look();
+      let after = await ctx.look();
+      // One submission per form: a vendor that creates the key with a slow request has not answered yet
+      // when the page still looks the same, and a second click would create a second key.
+      for (
+        let s = 0;
+        s < 3 && !keyVisible(after, ctx) && !findReveal(after, ctx) && sameView(o, after);
+        s++
+      ) {
+        await ctx.tools.waitFor({ timeoutMs: 5_000 });
+        after = await ctx.look();
+      }
+      o = after;
       const blocked = guard(o);
       if (blocked) return blocked;
     }
@@ -458,6 +478,23 @@ function keyValues(o: Observation, ctx: PrimitiveContext): string[] {
     .flatMap((n) => [n.name, n.value ?? ""])
     .flatMap((s) => s.split(/\s+/))
     .filter((t) => (pattern ? pattern.test(t) : false) || looksLikeKey(t));
+}
+
+/** An open dialog about keys or tokens (creating one, or showing a new one). */
+function keyDialog(o: Observation): number | undefined {
+  const dialog = openDialog(o.nodes);
+  if (dialog === undefined) return undefined;
+  const text = o.nodes
+    .filter((n, i) => i === dialog || inside(o.nodes, n, dialog))
+    .map((n) => `${n.name} ${n.value ?? ""}`)
+    .join("\n");
+  return /\b(api|key|keys|token|tokens|secret|credential)\b/i.test(text) ? dialog : undefined;
+}
+
+/** The same controls and text, ignoring refs, focus and field values. */
+function sameView(a: Observation, b: Observation): boolean {
+  const view = (o: Observation) => o.nodes.map((n) => `${n.role}:${n.name}`).join("\n");
+  return a.url === b.url && view(a) === view(b);
 }
 
 function revealForOurKey(o: Observation, ctx: PrimitiveContext): SnapshotNode | undefined {

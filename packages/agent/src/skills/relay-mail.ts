@@ -6,7 +6,8 @@ export const relayMail: Skill = {
   paths: {
     signup: "/signup",
     login: "/signin",
-    apiKeys: "/api-keys",
+    // The creation form itself; after it the vendor lists the keys, each behind "Reveal".
+    apiKeys: "/api-keys/new",
     pricing: "/onboarding/plan",
     dashboard: "/dashboard",
   },
