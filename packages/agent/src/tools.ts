@@ -545,11 +545,9 @@ const PROBE = `(key) => { const w = (${WATCH})(key); return w.id + ":" + w.n; }`
  * (a page that settled while the agent was busy costs nothing), or after maxMs.
  */
 const QUIET = `([key, quietMs, maxMs]) => new Promise((resolve) => {
-  const w = (${WATCH})(key);
   const deadline = performance.now() + maxMs;
   const check = () => {
-    const pending = w.o.takeRecords().length;
-    if (pending) { w.n += pending; w.last = performance.now(); }
+    const w = (${WATCH})(key);
     const now = performance.now();
     const left = quietMs - (now - w.last);
     if (left <= 0 || now >= deadline) resolve();

@@ -35,15 +35,42 @@ document.getElementById("key-form").addEventListener("submit", async (event) => 
 });
 </script></body></html>`;
 
+// A sign-up form that posts with fetch and only then says so; the server decides when it answers.
+const SIGNUP_PAGE = `<!doctype html><html><head><title>Sign up</title></head><body>
+<main><h1>Create your account</h1>
+<form id="signup"><label for="email">Email</label><input id="email" type="email">
+<label for="password">Password</label><input id="password" type="password">
+<button type="submit">Sign up</button></form><p id="done" hidden>Check your email to verify your account.</p></main>
+<script>
+document.getElementById("signup").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  await fetch("/api/signup", { method: "POST" });
+  document.getElementById("signup").remove();
+  document.querySelector("h1").textContent = "Almost there";
+  document.getElementById("done").hidden = false;
+});
+</script></body></html>`;
+
 let browser: Browser;
 let server: Server;
 let base: string;
 let issued: string[] = [];
+let signups = 0;
 /** How long the server sits on a key request before answering it. */
 let answerAfterMs = 0;
 
 beforeAll(async () => {
   server = createServer((req, res) => {
+    if (req.method === "POST" && req.url === "/api/signup") {
+      signups++;
+      setTimeout(() => res.end("{}"), answerAfterMs);
+      return;
+    }
+    if (req.url === "/signup") {
+      res.writeHead(200, { "content-type": "text/html" });
+      res.end(SIGNUP_PAGE);
+      return;
+    }
     if (req.method === "POST" && req.url === "/api/keys") {
       const key = `nmb_live_${"Ab3".repeat(10)}${String(issued.length).padStart(2, "0")}`;
       issued.push(key);
@@ -66,6 +93,7 @@ afterAll(async () => {
 });
 beforeEach(() => {
   issued = [];
+  signups = 0;
   answerAfterMs = 0;
 });
 
@@ -74,13 +102,16 @@ async function onKeysPage(
     page: Page,
     run: (p: Primitive) => ReturnType<ReturnType<typeof deterministicPlanner>["run"]>,
   ) => Promise<void>,
+  path = "/keys",
 ): Promise<string[]> {
   const { context } = await newJobContext(browser, { allowLoopback: true });
   const extracted: string[] = [];
   try {
     const page = await context.newPage();
-    await page.goto(`${base}/keys`);
+    await page.goto(`${base}${path}`);
     const secrets = new SecretRegistry();
+    secrets.register("EMAIL", "ada@inbox.fg.test");
+    secrets.register("PASSWORD", "correct horse battery staple 7!");
     const tools = new Tools({
       page: () => page,
       secrets,
@@ -154,5 +185,16 @@ describe("creating a key in a dialog", () => {
     });
     expect(issued).toHaveLength(1);
     expect(extracted).toEqual(issued);
+  });
+});
+
+describe("submitting a form", () => {
+  it("signs up once when the vendor takes seconds to answer the form's request", async () => {
+    answerAfterMs = 4_000;
+    await onKeysPage(async (page, run) => {
+      expect(await run("signup")).toMatchObject({ status: "done" });
+      expect(await page.getByText("Check your email").isVisible()).toBe(true);
+    }, "/signup");
+    expect(signups).toBe(1);
   });
 });

@@ -146,7 +146,7 @@ async function fillForm(
     if (button) await ctx.tools.click(target(button));
     else if (filledNow.size > 0) await ctx.tools.press("Enter");
     else return { o, result: fail(`No way to submit the ${purpose} form`, false) };
-    o = await ctx.look();
+    o = await answerTo(ctx, o);
     const text = bodyText(o);
     if (purpose === "signup" && FORM_ERRORS.exists.test(text)) {
       return { o, result: fail("An account with this email already exists", false, "account_exists") };
@@ -409,18 +409,7 @@ const routines: Record<Primitive, Routine> = {
       );
       if (!confirm) break;
       await ctx.tools.click(target(confirm));
-      let after = await ctx.look();
-      // One submission per form: a vendor that creates the key with a slow request has not answered yet
-      // when the page still looks the same, and a second click would create a second key.
-      for (
-        let s = 0;
-        s < 3 && !keyVisible(after, ctx) && !findReveal(after, ctx) && sameView(o, after);
-        s++
-      ) {
-        await ctx.tools.waitFor({ timeoutMs: 5_000 });
-        after = await ctx.look();
-      }
-      o = after;
+      o = await answerTo(ctx, o, (after) => keyVisible(after, ctx) || findReveal(after, ctx) !== undefined);
       const blocked = guard(o);
       if (blocked) return blocked;
     }
@@ -489,6 +478,24 @@ function keyDialog(o: Observation): number | undefined {
     .map((n) => `${n.name} ${n.value ?? ""}`)
     .join("\n");
   return /\b(api|key|keys|token|tokens|secret|credential)\b/i.test(text) ? dialog : undefined;
+}
+
+/**
+ * The page after a form was submitted. While it still shows the same controls and text as before the
+ * submission, the vendor has not answered (a slow fetch or post): waiting, instead of submitting again,
+ * keeps every form to one submission (one account, one key).
+ */
+async function answerTo(
+  ctx: PrimitiveContext,
+  before: Observation,
+  answered: (o: Observation) => boolean = () => false,
+): Promise<Observation> {
+  let o = await ctx.look();
+  for (let round = 0; round < 3 && !answered(o) && sameView(before, o); round++) {
+    await ctx.tools.waitFor({ timeoutMs: 5_000 });
+    o = await ctx.look();
+  }
+  return o;
 }
 
 /** The same controls and text, ignoring refs, focus and field values. */
