@@ -59,6 +59,23 @@ export namespace Ledger {
     return sha256Hex(canonicalJson({ accountId, ...entry }));
   }
 
+  /** The next entry after `at`: its seq, its link to the previous hash, and its own hash. */
+  function chained(accountId: string, at: Head, input: AppendInput): Info {
+    const body: Omit<Info, "hash"> = {
+      id: Id.create("ledger"),
+      seq: at.seq + 1,
+      kind: input.kind,
+      jobId: input.jobId,
+      amount: input.amount,
+      currency: input.currency,
+      reference: input.reference ?? null,
+      memo: input.memo ?? null,
+      at: new Date().toISOString(),
+      prevHash: at.hash,
+    };
+    return { ...body, hash: hashOf(accountId, body) };
+  }
+
   export async function head(): Promise<Head> {
     const accountId = Actor.accountId();
     const last = await LedgerEntryEntity.query
@@ -74,19 +91,7 @@ export namespace Ledger {
    */
   export async function appendAt(at: Head, input: AppendInput): Promise<Info> {
     const accountId = Actor.accountId();
-    const body: Omit<Info, "hash"> = {
-      id: Id.create("ledger"),
-      seq: at.seq + 1,
-      kind: input.kind,
-      jobId: input.jobId,
-      amount: input.amount,
-      currency: input.currency,
-      reference: input.reference ?? null,
-      memo: input.memo ?? null,
-      at: new Date().toISOString(),
-      prevHash: at.hash,
-    };
-    const entry = { ...body, hash: hashOf(accountId, body) };
+    const entry = chained(accountId, at, input);
     try {
       await LedgerEntryEntity.create({
         accountId,
@@ -142,19 +147,7 @@ export namespace Ledger {
       const existing = await byKey(input.key);
       if (existing) return { entry: existing, created: false };
       const at = await head();
-      const body: Omit<Info, "hash"> = {
-        id: Id.create("ledger"),
-        seq: at.seq + 1,
-        kind: input.kind,
-        jobId: input.jobId,
-        amount: input.amount,
-        currency: input.currency,
-        reference: input.reference ?? null,
-        memo: input.memo ?? null,
-        at: new Date().toISOString(),
-        prevHash: at.hash,
-      };
-      const entry = { ...body, hash: hashOf(accountId, body) };
+      const entry = chained(accountId, at, input);
       const effect = effects[input.kind];
       const result = await Store.fg.transaction
         .write(({ ledgerEntry, ledgerKey, job }) => [
